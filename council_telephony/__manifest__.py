@@ -1,0 +1,37 @@
+# Copyright 2026 Council Telephony
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+{
+    "name": "Council Telephony",
+    "summary": "Phone faults reported in the helpdesk portal, routed to the "
+    "telephony vendor and followed to the end (council procedure 4.3)",
+    "version": "18.0.1.0.0",
+    "license": "AGPL-3",
+    "category": "After-Sales",
+    "author": "Council Telephony",
+    "website": "https://github.com/council-telephony/council-telephony",
+    "depends": ["helpdesk_mgmt", "hr"],
+    "external_dependencies": {"python": ["phonenumbers"]},
+    "data": [
+        "security/council_telephony_security.xml",
+        "security/ir.model.access.csv",
+        "data/ir_sequence_data.xml",
+        "data/mail_template_data.xml",
+        "data/telephony_vendor_data.xml",
+        "data/helpdesk_ticket_team_data.xml",
+        "data/helpdesk_ticket_category_data.xml",
+        "views/telephony_vendor_views.xml",
+        "views/telephony_vendor_call_views.xml",
+        "views/telephony_extension_views.xml",
+        "views/telephony_device_model_views.xml",
+        "views/helpdesk_ticket_category_views.xml",
+        "views/helpdesk_ticket_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/portal_templates.xml",
+        "wizards/telephony_vendor_call_open_views.xml",
+        "views/council_telephony_menus.xml",
+    ],
+    "demo": ["demo/council_telephony_demo.xml"],
+    "development_status": "Alpha",
+    "application": True,
+    "installable": True,
+}

@@ -1,0 +1,39 @@
+from odoo import http
+from odoo.exceptions import ValidationError
+from odoo.http import request
+
+from odoo.addons.helpdesk_mgmt.controllers.main import HelpdeskTicketController
+
+
+class TelephonyTicketController(HelpdeskTicketController):
+    """The portal's "new ticket" form with the phone-fault fields (4.3.1)."""
+
+    def _get_create_new_ticket_values(self, **kw):
+        values = super()._get_create_new_ticket_values(**kw)
+        # The reporter's own extensions and lines, offered as suggestions.
+        values["telephony_extensions"] = (
+            request.env["telephony.extension"]
+            .sudo()
+            .search([("user_id", "=", request.env.user.id)])
+        )
+        values["form"] = kw
+        return values
+
+    def _prepare_submit_ticket_vals(self, **kw):
+        vals = super()._prepare_submit_ticket_vals(**kw)
+        # Only what was typed: an empty field leaves the register's value.
+        for field_name in ("telephony_number", "telephony_location"):
+            value = (kw.get(field_name) or "").strip()
+            if value:
+                vals[field_name] = value
+        return vals
+
+    @http.route()
+    def submit_ticket(self, **kw):
+        try:
+            with request.env.cr.savepoint():
+                return super().submit_ticket(**kw)
+        except ValidationError as error:
+            values = self._get_create_new_ticket_values(**kw)
+            values["error_message"] = error.args[0]
+            return request.render("helpdesk_mgmt.portal_create_ticket", values)

@@ -1,0 +1,98 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+CHANNEL_TYPES = [
+    ("email", "E-mail"),
+    ("phone", "Phone"),
+    ("web", "Web portal"),
+    ("other", "Other"),
+]
+
+
+class TelephonyVendor(models.Model):
+    """A telephony supplier and its dedicated request channel (4.3.3).
+
+    Tadiran (devices and the PBX, 4.3.4) and Bezeq (lines, 4.3.5) are shipped as
+    data. Only the IT manager edits vendors and their channels (4.1.2, 4.1.3).
+    """
+
+    _name = "telephony.vendor"
+    _description = "Telephony vendor"
+    _inherit = ["mail.thread"]
+    _order = "sequence, name"
+    _check_company_auto = True
+
+    sequence = fields.Integer(default=10)
+    name = fields.Char(required=True, translate=True, tracking=True)
+    active = fields.Boolean(default=True)
+    partner_id = fields.Many2one(
+        comodel_name="res.partner",
+        string="Contact",
+        help="The vendor as a contact, for its address and its bills.",
+        check_company=True,
+    )
+    company_id = fields.Many2one(comodel_name="res.company")
+    channel_type = fields.Selection(
+        selection=CHANNEL_TYPES,
+        string="Request channel",
+        required=True,
+        default="email",
+        tracking=True,
+        help="How a service call is opened with this vendor (procedure 4.3.3).",
+    )
+    request_email = fields.Char(
+        string="Request e-mail",
+        tracking=True,
+        help="Service requests are e-mailed here when the channel is e-mail.",
+    )
+    request_phone = fields.Char(string="Request phone", tracking=True)
+    request_url = fields.Char(string="Request portal", tracking=True)
+    request_instructions = fields.Html(
+        string="How to open a call",
+        help="What the agent needs to know to open a call on this channel: "
+        "customer number, menu choices, portal account.",
+    )
+    category_ids = fields.One2many(
+        comodel_name="helpdesk.ticket.category",
+        inverse_name="telephony_vendor_id",
+        string="Fault kinds",
+    )
+    vendor_call_ids = fields.One2many(
+        comodel_name="telephony.vendor.call",
+        inverse_name="vendor_id",
+        string="Service calls",
+    )
+    open_call_count = fields.Integer(
+        string="Open calls", compute="_compute_open_call_count"
+    )
+
+    @api.depends("vendor_call_ids.state")
+    def _compute_open_call_count(self):
+        groups = self.env["telephony.vendor.call"]._read_group(
+            [("vendor_id", "in", self.ids), ("state", "in", ("open", "in_progress"))],
+            ["vendor_id"],
+            ["__count"],
+        )
+        counts = {vendor.id: count for vendor, count in groups}
+        for vendor in self:
+            vendor.open_call_count = counts.get(vendor.id, 0)
+
+    def _check_request_channel(self):
+        for vendor in self:
+            if vendor.channel_type == "email" and not vendor.request_email:
+                raise UserError(
+                    self.env._(
+                        "%(vendor)s has no request e-mail: the IT manager sets it "
+                        "on the vendor (Telephony › Configuration › Vendors).",
+                        vendor=vendor.name,
+                    )
+                )
+
+    def action_view_open_calls(self):
+        self.ensure_one()
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "council_telephony.telephony_vendor_call_action"
+        )
+        action["domain"] = [("vendor_id", "=", self.id)]
+        action["context"] = {"search_default_filter_open": 1}
+        return action

@@ -1,0 +1,74 @@
+from odoo.tests import new_test_user
+
+from odoo.addons.base.tests.common import BaseCommon
+
+GROUP = "council_telephony.council_telephony_group_"
+
+
+class TelephonyCase(BaseCommon):
+    """Users for every role, the shipped routing, and a small register."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, mail_notify_force_send=False))
+        cls.company = cls.env.company
+        cls.team = cls.env.ref("council_telephony.helpdesk_team_telephony")
+        cls.tadiran = cls.env.ref("council_telephony.vendor_tadiran")
+        cls.bezeq = cls.env.ref("council_telephony.vendor_bezeq")
+        cls.tadiran.request_email = "calls@tadiran.test"
+        cls.bezeq.channel_type = "phone"
+        cls.cat_device = cls.env.ref("council_telephony.category_device_fault")
+        cls.cat_pbx = cls.env.ref("council_telephony.category_pbx_fault")
+        cls.cat_line_move = cls.env.ref("council_telephony.category_line_move")
+        cls.cat_line_open = cls.env.ref("council_telephony.category_line_opening")
+        cls.cat_line_repair = cls.env.ref("council_telephony.category_line_repair")
+        cls.cat_other = cls.env.ref("council_telephony.category_other")
+
+        def user(login, groups, **kw):
+            return new_test_user(
+                cls.env, login=login, groups=groups, email=f"{login}@council.test", **kw
+            )
+
+        cls.employee = user("t_employee", f"{GROUP}employee")
+        cls.employee2 = user("t_employee2", f"{GROUP}employee")
+        cls.portal_user = user("t_portal", "base.group_portal")
+        cls.agent = user("t_agent", f"{GROUP}agent")
+        cls.manager = user("t_manager", f"{GROUP}manager")
+        cls.treasury = user("t_treasury", f"{GROUP}treasury")
+        cls.head = user("t_head", f"{GROUP}head")
+        cls.team.user_ids = [(4, cls.agent.id), (4, cls.manager.id)]
+
+        cls.department = cls.env["hr.department"].create({"name": "Education"})
+        cls.holder = cls.env["hr.employee"].create(
+            {
+                "name": "Employee One",
+                "user_id": cls.employee.id,
+                "department_id": cls.department.id,
+            }
+        )
+        cls.device_model = cls.env["telephony.device.model"].create(
+            {"name": "T207M test", "manufacturer": "Tadiran"}
+        )
+        cls.extension = cls.env["telephony.extension"].create(
+            {
+                "number": "4101",
+                "employee_id": cls.holder.id,
+                "location": "Town hall, room 104",
+                "device_model_id": cls.device_model.id,
+            }
+        )
+
+    @classmethod
+    def _ticket(cls, category=None, user=None, **vals):
+        category = category or cls.cat_device
+        values = {
+            "name": "No dial tone",
+            "description": "<p>No dial tone since this morning.</p>",
+            "category_id": category.id,
+            "partner_id": (user or cls.employee).partner_id.id,
+        }
+        if category.telephony_number_required and "telephony_number" not in vals:
+            values["telephony_number"] = "4101"
+        values.update(vals)
+        return cls.env["helpdesk.ticket"].create(values)

@@ -1,0 +1,197 @@
+from odoo.exceptions import AccessError
+
+from .common import TelephonyCase
+
+ROLES = ("employee", "employee2", "portal_user", "agent", "manager", "treasury", "head")
+
+
+class TestAccess(TelephonyCase):
+    """Every role on every model of the addon: what it may do, and what is
+    refused (C20, 4.1.1, 4.1.2)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.ticket = cls._ticket(cls.cat_line_repair)
+        cls.call = cls.env["telephony.vendor.call"].create(
+            {
+                "ticket_id": cls.ticket.id,
+                "vendor_id": cls.bezeq.id,
+                "channel_type": "phone",
+            }
+        )
+
+    def _can(self, user, operation):
+        """Run ``operation(user)``; True if it passed, False on AccessError.
+        Whatever it did is rolled back."""
+        try:
+            with self.env.cr.savepoint(flush=True) as savepoint:
+                operation(user)
+                self.env.flush_all()
+                savepoint.rollback()
+            return True
+        except AccessError:
+            return False
+        finally:
+            self.env.invalidate_all()
+
+    def _check(self, expected, operations):
+        for operation_name, operation in operations.items():
+            allowed = expected.get(operation_name, ())
+            for role in ROLES:
+                user = getattr(self, role)
+                with self.subTest(operation=operation_name, role=role):
+                    self.assertEqual(
+                        self._can(user, operation),
+                        role in allowed,
+                        f"{role} {operation_name}",
+                    )
+
+    def test_vendor(self):
+        model = "telephony.vendor"
+        self._check(
+            {
+                "read": ("employee", "employee2", "agent", "manager", "head"),
+                "create": ("manager",),
+                "write": ("manager",),
+                "unlink": ("manager",),
+            },
+            {
+                "read": lambda u: self.tadiran.with_user(u).read(["request_email"]),
+                "create": lambda u: self.env[model].with_user(u).create({"name": "V"}),
+                "write": lambda u: self.tadiran.with_user(u).write(
+                    {"request_phone": "1"}
+                ),
+                "unlink": lambda u: self.env[model]
+                .create({"name": "W"})
+                .with_user(u)
+                .unlink(),
+            },
+        )
+
+    def test_device_model(self):
+        model = "telephony.device.model"
+        self._check(
+            {
+                "read": ("employee", "employee2", "agent", "manager", "head"),
+                "create": ("agent", "manager"),
+                "write": ("agent", "manager"),
+                "unlink": ("manager",),
+            },
+            {
+                "read": lambda u: self.device_model.with_user(u).read(["name"]),
+                "create": lambda u: self.env[model].with_user(u).create({"name": "N"}),
+                "write": lambda u: self.device_model.with_user(u).write({"name": "M"}),
+                "unlink": lambda u: self.env[model]
+                .create({"name": "X"})
+                .with_user(u)
+                .unlink(),
+            },
+        )
+
+    def test_register(self):
+        model = "telephony.extension"
+        self._check(
+            {
+                # The holder sees their own extension, not the others'.
+                "read": ("employee", "agent", "manager", "head"),
+                "create": ("agent", "manager"),
+                "write": ("agent", "manager"),
+                "unlink": ("manager",),
+            },
+            {
+                "read": lambda u: self.extension.with_user(u).read(["number"]),
+                "create": lambda u: self.env[model]
+                .with_user(u)
+                .create({"number": "3999"}),
+                "write": lambda u: self.extension.with_user(u).write(
+                    {"location": "Annex"}
+                ),
+                "unlink": lambda u: self.env[model]
+                .create({"number": "3998"})
+                .with_user(u)
+                .unlink(),
+            },
+        )
+
+    def test_vendor_call(self):
+        model = "telephony.vendor.call"
+        self._check(
+            {
+                "read": ("agent", "manager", "head"),
+                "create": ("agent", "manager"),
+                "write": ("agent", "manager"),
+                "unlink": ("manager",),
+            },
+            {
+                "read": lambda u: self.call.with_user(u).read(["vendor_reference"]),
+                "create": lambda u: self.env[model]
+                .with_user(u)
+                .create(
+                    {
+                        "ticket_id": self.ticket.id,
+                        "vendor_id": self.tadiran.id,
+                        "channel_type": "phone",
+                    }
+                ),
+                "write": lambda u: self.call.with_user(u).write(
+                    {"vendor_reference": "R"}
+                ),
+                "unlink": lambda u: self.call.with_user(u).unlink(),
+            },
+        )
+
+    def test_open_call_wizard(self):
+        self._check(
+            {"create": ("agent", "manager")},
+            {
+                "create": lambda u: self.env["telephony.vendor.call.open"]
+                .with_user(u)
+                .create({"ticket_id": self.ticket.id, "vendor_id": self.bezeq.id}),
+            },
+        )
+
+    def test_telephony_ticket(self):
+        # The ticket was reported by "employee": employees see their own reports only.
+        self._check(
+            {
+                "read": ("employee", "agent", "manager", "head"),
+                "write": ("agent", "manager"),
+                "unlink": ("manager",),
+            },
+            {
+                "read": lambda u: self.ticket.with_user(u).read(["telephony_number"]),
+                "write": lambda u: self.ticket.with_user(u).write(
+                    {"telephony_location": "B"}
+                ),
+                "unlink": lambda u: self._ticket(self.cat_pbx).with_user(u).unlink(),
+            },
+        )
+
+    def test_agents_see_the_telephony_teams_tickets_only(self):
+        other_team = self.env["helpdesk.ticket.team"].create({"name": "Facilities"})
+        other = self.env["helpdesk.ticket"].create(
+            {"name": "Leak", "description": "<p>Leak</p>", "team_id": other_team.id}
+        )
+        tickets = self.env["helpdesk.ticket"].with_user(self.agent)
+        self.assertIn(self.ticket, tickets.search([]))
+        self.assertNotIn(other, tickets.search([]))
+
+    def test_portal_employees_of_one_council_see_only_their_own(self):
+        council = self.env["res.partner"].create(
+            {"name": "Council", "is_company": True}
+        )
+        self.portal_user.partner_id.parent_id = council
+        colleague = self.env["res.users"].create(
+            {
+                "name": "Colleague",
+                "login": "t_colleague",
+                "groups_id": [(6, 0, [self.env.ref("base.group_portal").id])],
+            }
+        )
+        colleague.partner_id.parent_id = council
+        mine = self._ticket(self.cat_pbx, user=self.portal_user)
+        theirs = self._ticket(self.cat_pbx, user=colleague)
+        visible = self.env["helpdesk.ticket"].with_user(self.portal_user).search([])
+        self.assertIn(mine, visible)
+        self.assertNotIn(theirs, visible)

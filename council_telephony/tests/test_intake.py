@@ -1,0 +1,106 @@
+from datetime import timedelta
+
+from freezegun import freeze_time
+
+from odoo import fields
+from odoo.exceptions import ValidationError
+
+from .common import TelephonyCase
+
+
+class TestIntake(TelephonyCase):
+    def test_number_links_the_register_and_fills_the_place(self):
+        ticket = self._ticket(telephony_number="41 01")
+        self.assertEqual(ticket.telephony_number, "4101")
+        self.assertEqual(ticket.extension_id, self.extension)
+        self.assertEqual(ticket.telephony_location, "Town hall, room 104")
+        self.assertEqual(ticket.department_id, self.department)
+        self.assertEqual(ticket.device_model_id, self.device_model)
+
+    def test_picking_the_register_entry_fills_the_number(self):
+        ticket = self._ticket(self.cat_pbx)
+        ticket.extension_id = self.extension
+        self.assertEqual(ticket.telephony_number, "4101")
+        self.assertEqual(ticket.telephony_location, "Town hall, room 104")
+
+    def test_unknown_but_valid_number_is_kept(self):
+        ticket = self._ticket(self.cat_line_repair, telephony_number="02 6543210")
+        self.assertEqual(ticket.telephony_number, "02-654-3210")
+        self.assertFalse(ticket.extension_id)
+
+    def test_bad_numbers_are_refused_and_nothing_is_created(self):
+        tickets = self.env["helpdesk.ticket"]
+        before = tickets.search_count([])
+        for bad, message in (
+            ("21", "is not a council extension"),
+            ("2x01", "is not a phone number"),
+            ("0312345678", "not a valid Israeli line"),
+        ):
+            with self.assertRaisesRegex(ValidationError, message):
+                self._ticket(telephony_number=bad)
+        self.assertEqual(tickets.search_count([]), before)
+        ticket = self._ticket()
+        with self.assertRaises(ValidationError):
+            ticket.telephony_number = "99999999"
+        self.assertEqual(ticket.telephony_number, "4101")
+
+    def test_required_number_per_fault_kind(self):
+        with self.assertRaisesRegex(
+            ValidationError, "needs the extension or line number"
+        ):
+            self._ticket(self.cat_line_move, telephony_number=False)
+        self.assertFalse(self._ticket(self.cat_pbx).telephony_number)
+
+    def test_errors_are_in_the_reporters_language(self):
+        self.env["res.lang"]._activate_lang("he_IL")
+        self.env["ir.module.module"]._load_module_terms(
+            ["council_telephony"], ["he_IL"], overwrite=True
+        )
+        hebrew = self.env["helpdesk.ticket"].with_context(lang="he_IL")
+        with self.assertRaisesRegex(ValidationError, "אינו מספר שלוחה"):
+            hebrew.create(
+                {
+                    "name": "x",
+                    "description": "x",
+                    "category_id": self.cat_device.id,
+                    "telephony_number": "21",
+                }
+            )
+
+    @freeze_time("2026-03-02 09:00:00")
+    def test_agent_logs_a_phone_report_with_the_real_time(self):
+        received = fields.Datetime.now() - timedelta(minutes=40)
+        ticket = (
+            self.env["helpdesk.ticket"]
+            .with_user(self.agent)
+            .create(
+                {
+                    "name": "Called about a dead line",
+                    "description": "<p>Reported by phone.</p>",
+                    "category_id": self.cat_line_repair.id,
+                    "telephony_number": "4101",
+                    "partner_id": self.employee.partner_id.id,
+                    "channel_id": self.env.ref(
+                        "helpdesk_mgmt.helpdesk_ticket_channel_phone"
+                    ).id,
+                    "received_at": received,
+                }
+            )
+        )
+        self.assertEqual(ticket.received_at, received)
+        self.assertEqual(self._ticket().received_at, fields.Datetime.now())
+        with self.assertRaisesRegex(
+            ValidationError, "cannot be received in the future"
+        ):
+            ticket.received_at = fields.Datetime.now() + timedelta(minutes=5)
+
+    def test_reporter_gets_an_acknowledgment_and_agents_do_not(self):
+        ticket = self._ticket(user_id=self.agent.id)
+        mails = self.env["mail.mail"].search(
+            [("model", "=", "helpdesk.ticket"), ("res_id", "=", ticket.id)]
+        )
+        self.assertEqual(len(mails), 1)
+        self.assertEqual(mails.recipient_ids, self.employee.partner_id)
+        self.assertIn(ticket.number, mails.subject)
+        self.assertIn("4101", mails.body_html)
+        self.assertEqual(mails.state, "outgoing")

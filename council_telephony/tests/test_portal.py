@@ -1,0 +1,110 @@
+from odoo.tests import HttpCase, tagged
+
+from .common import TelephonyCase
+
+
+@tagged("post_install", "-at_install")
+class TestPortal(TelephonyCase, HttpCase):
+    """An employee reports a phone fault through the real portal controller."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.portal_user.write({"name": "Portal Reporter", "lang": "en_US"})
+        cls.portal_holder = cls.env["hr.employee"].create(
+            {"name": "Portal Reporter", "user_id": cls.portal_user.id}
+        )
+        cls.portal_extension = cls.env["telephony.extension"].create(
+            {
+                "number": "4205",
+                "employee_id": cls.portal_holder.id,
+                "location": "Engineering 210",
+            }
+        )
+
+    def _login(self, lang="en_US"):
+        # The portal speaks the language of its frontend_lang cookie.
+        self.authenticate("t_portal", "t_portal")
+        self.opener.cookies.set("frontend_lang", lang)
+
+    def _submit(self, **fields):
+        data = {
+            "category": str(self.cat_device.id),
+            "subject": "Handset dead",
+            "description": "The handset does not turn on.",
+            "telephony_number": "4205",
+            "csrf_token": self.csrf_token(),
+        }
+        data.update(fields)
+        return self.url_open("/submitted/ticket", data=data)
+
+    def csrf_token(self):
+        page = self.url_open("/new/ticket")
+        self.assertEqual(page.status_code, 200)
+        marker = 'name="csrf_token" value="'
+        start = page.text.index(marker) + len(marker)
+        return page.text[start : page.text.index('"', start)]
+
+    def test_form_offers_the_telephony_fields(self):
+        self._login()
+        page = self.url_open("/new/ticket")
+        self.assertIn('name="telephony_number"', page.text)
+        self.assertIn('name="telephony_location"', page.text)
+        self.assertIn(self.cat_line_repair.name, page.text)
+        # The reporter's own extension is suggested.
+        self.assertIn('value="4205"', page.text)
+        self.assertNotIn('value="4101"', page.text)
+
+    def test_report_becomes_a_telephony_ticket(self):
+        self._login()
+        response = self._submit()
+        ticket = self.env["helpdesk.ticket"].search(
+            [("partner_id", "=", self.portal_user.partner_id.id)]
+        )
+        self.assertEqual(len(ticket), 1)
+        self.assertTrue(response.url.endswith(f"/my/ticket/{ticket.id}"))
+        self.assertEqual(ticket.team_id, self.team)
+        self.assertEqual(ticket.extension_id, self.portal_extension)
+        self.assertEqual(ticket.telephony_location, "Engineering 210")
+        self.assertEqual(ticket.telephony_vendor_id, self.tadiran)
+        self.assertTrue(ticket.number.startswith("TEL/"))
+        self.assertIn(ticket.number, response.text)
+        self.assertIn("4205", response.text)
+        ack = self.env["mail.mail"].search(
+            [("model", "=", "helpdesk.ticket"), ("res_id", "=", ticket.id)]
+        )
+        self.assertEqual(ack.recipient_ids, self.portal_user.partner_id)
+
+    def test_bad_extension_is_refused_and_nothing_is_created(self):
+        self._login()
+        before = self.env["helpdesk.ticket"].search_count([])
+        response = self._submit(telephony_number="21", subject="Keep my subject")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("is not a council extension", response.text)
+        self.assertIn('value="Keep my subject"', response.text)
+        self.assertEqual(self.env["helpdesk.ticket"].search_count([]), before)
+
+    def test_hebrew_reporter_gets_the_refusal_in_hebrew_right_to_left(self):
+        self.env["res.lang"]._activate_lang("he_IL")
+        self.env["ir.module.module"]._load_module_terms(
+            ["council_telephony"], ["he_IL"], overwrite=True
+        )
+        self.portal_user.lang = "he_IL"
+        self._login("he_IL")
+        page = self.url_open("/new/ticket")
+        self.assertIn("מספר שלוחה או קו", page.text)
+        self.assertIn("o_rtl", page.text)
+        response = self._submit(telephony_number="12")
+        self.assertIn("12 אינו מספר שלוחה של המועצה", response.text)
+        self.assertFalse(
+            self.env["helpdesk.ticket"].search(
+                [("partner_id", "=", self.portal_user.partner_id.id)]
+            )
+        )
+
+    def test_another_employees_ticket_is_not_reachable_by_url(self):
+        theirs = self._ticket(self.cat_pbx, user=self.employee)
+        self._login()
+        response = self.url_open(f"/my/ticket/{theirs.id}")
+        self.assertNotIn(theirs.number, response.text)
+        self.assertIn("/my", response.url)

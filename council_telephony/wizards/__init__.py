@@ -1,0 +1,1 @@
+from . import telephony_vendor_call_open

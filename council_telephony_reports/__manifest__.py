@@ -1,0 +1,16 @@
+# Copyright 2026 Council Telephony
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+{
+    "name": "Council Telephony Reports",
+    "summary": "The Thursday weekly report and the annual report to the head of "
+    "council (procedure 4.3.8, 4.2.5)",
+    "version": "18.0.1.0.0",
+    "license": "AGPL-3",
+    "category": "After-Sales",
+    "author": "Council Telephony",
+    "website": "https://github.com/council-telephony/council-telephony",
+    "depends": ["council_telephony"],
+    "data": [],
+    "development_status": "Alpha",
+    "installable": True,
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Start Odoo with the council's telephony addons and demo data on a local PostgreSQL.
+#   ODOO_SRC      an Odoo 18.0 tree (default /opt/odoo)
+#   ODOO_PORT     HTTP port (default 8069)
+#   COUNCIL_DB    database (default council_demo)
+source "$(dirname "$0")/lib.sh"
+
+DB=${COUNCIL_DB:-council_demo}
+HTTP_PORT=${ODOO_PORT:-8069}
+
+setup_all
+write_odoo_conf "$HTTP_PORT"
+ensure_rtlcss
+if ! db_has_addons "$DB"; then
+    log "installing the addons with demo data into database '$DB' (about a minute)"
+    odoo -d "$DB" -i "$ADDONS" --load-language=en_US,he_IL --stop-after-init --log-level=warn
+fi
+
+cat <<INFO
+
+  Council Telephony is starting on http://localhost:$HTTP_PORT  (database $DB)
+
+  Demo logins (password = login):
+    employee (reporter, back office)  employee
+    employee (portal)                 reporter
+    IT agent                          agent
+    IT manager                        itmanager
+    treasury                          treasury
+    head of council                   head
+    administrator                     admin
+
+INFO
+exec "$VENV/bin/python" -c 'import odoo; odoo.cli.main()' -c "$ODOO_CONF" -d "$DB" --db-filter="^$DB\$"
