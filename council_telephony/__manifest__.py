@@ -16,6 +16,7 @@
         "security/ir.model.access.csv",
         "data/ir_sequence_data.xml",
         "data/mail_template_data.xml",
+        "data/ir_cron_data.xml",
         "data/telephony_vendor_data.xml",
         "data/helpdesk_ticket_team_data.xml",
         "data/helpdesk_ticket_category_data.xml",

@@ -69,6 +69,12 @@ class HelpdeskTicket(models.Model):
         help="Where this fault is routed (4.3.4, 4.3.5). Empty: handled by the "
         "IT division.",
     )
+    acknowledged_at = fields.Datetime(
+        string="Acknowledged at",
+        readonly=True,
+        copy=False,
+        help="When the reporter was e-mailed that the report was recorded.",
+    )
     vendor_call_ids = fields.One2many(
         comodel_name="telephony.vendor.call",
         inverse_name="ticket_id",
@@ -151,7 +157,13 @@ class HelpdeskTicket(models.Model):
         for vals in vals_list:
             self._prepare_telephony_number_vals(vals)
         tickets = super().create(vals_list)
-        tickets.filtered("is_telephony")._send_telephony_acknowledgment()
+        cron = self.env.ref(
+            "council_telephony.ir_cron_telephony_acknowledgment",
+            raise_if_not_found=False,
+        )
+        if cron and any(t.is_telephony and t.partner_id for t in tickets):
+            # Acknowledged right after commit by the job, keeping intake cheap.
+            cron.sudo()._trigger()
         return tickets
 
     def write(self, vals):
@@ -223,21 +235,46 @@ class HelpdeskTicket(models.Model):
 
     # === Business methods === #
 
-    def _send_telephony_acknowledgment(self):
-        """4.3.2: the reporter learns the report was recorded, and its number."""
-        template = self.env.ref(
-            "council_telephony.mail_template_telephony_acknowledgment",
-            raise_if_not_found=False,
+    def init(self):
+        # The acknowledgment job reads only what is pending.
+        self.env.cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS helpdesk_ticket_ack_pending_idx
+                ON helpdesk_ticket (id)
+             WHERE is_telephony AND acknowledged_at IS NULL
+               AND partner_id IS NOT NULL
+            """
         )
-        if not template:
-            return
-        # Sent to the reporter alone (followers are agents), through the queue.
-        for ticket in self.filtered("partner_id"):
+
+    @api.model
+    def _cron_send_acknowledgments(self, batch_size=200):
+        """4.3.2: each reporter learns the report was recorded, under which
+        number. Idempotent: a ticket is acknowledged once, in the transaction
+        that queues its e-mail; a missed run is caught up by the next."""
+        pending = self.search(
+            [
+                ("is_telephony", "=", True),
+                ("acknowledged_at", "=", False),
+                ("partner_id", "!=", False),
+            ],
+            order="id",
+            limit=batch_size + 1,
+        )
+        batch = pending[:batch_size]
+        template = self.env.ref(
+            "council_telephony.mail_template_telephony_acknowledgment"
+        )
+        for ticket in batch:
+            # Sent to the reporter alone (the followers are agents).
             template.send_mail(
                 ticket.id,
                 force_send=False,
                 email_layout_xmlid="mail.mail_notification_light",
             )
+        batch.write({"acknowledged_at": fields.Datetime.now()})
+        self.env["ir.cron"]._notify_progress(
+            done=len(batch), remaining=len(pending) - len(batch)
+        )
 
     def _telephony_sync_stage(self):
         """Move each ticket to the stage matching its vendor calls (4.3.6)."""

@@ -5,3 +5,4 @@ from . import test_intake
 from . import test_vendor_call
 from . import test_access
 from . import test_portal
+from . import test_translations

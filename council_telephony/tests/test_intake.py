@@ -94,13 +94,49 @@ class TestIntake(TelephonyCase):
         ):
             ticket.received_at = fields.Datetime.now() + timedelta(minutes=5)
 
+    def _acks(self, tickets):
+        return self.env["mail.mail"].search(
+            [("model", "=", "helpdesk.ticket"), ("res_id", "in", tickets.ids)]
+        )
+
     def test_reporter_gets_an_acknowledgment_and_agents_do_not(self):
         ticket = self._ticket(user_id=self.agent.id)
-        mails = self.env["mail.mail"].search(
-            [("model", "=", "helpdesk.ticket"), ("res_id", "=", ticket.id)]
+        cron = self.env.ref("council_telephony.ir_cron_telephony_acknowledgment")
+        self.assertTrue(
+            self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]),
+            "a new report wakes the acknowledgment job",
         )
-        self.assertEqual(len(mails), 1)
-        self.assertEqual(mails.recipient_ids, self.employee.partner_id)
-        self.assertIn(ticket.number, mails.subject)
-        self.assertIn("4101", mails.body_html)
-        self.assertEqual(mails.state, "outgoing")
+        self.env["helpdesk.ticket"]._cron_send_acknowledgments()
+        mail = self._acks(ticket)
+        self.assertEqual(len(mail), 1)
+        self.assertEqual(mail.recipient_ids, self.employee.partner_id)
+        self.assertIn(ticket.number, mail.subject)
+        self.assertIn("4101", mail.body_html)
+        self.assertEqual(mail.state, "outgoing")
+        self.assertTrue(ticket.acknowledged_at)
+
+    def test_acknowledgment_is_sent_once_and_catches_up(self):
+        job = self.env["helpdesk.ticket"]._cron_send_acknowledgments
+        job()  # what was pending before this test
+        # Three reports while the job is down, then runs of two at a time.
+        tickets = self._ticket() | self._ticket() | self._ticket()
+        job(batch_size=2)
+        self.assertEqual(len(self._acks(tickets)), 2)
+        job(batch_size=2)
+        job(batch_size=2)
+        job()
+        self.assertEqual(len(self._acks(tickets)), 3)
+        self.assertTrue(all(tickets.mapped("acknowledged_at")))
+
+    def test_hebrew_reporter_is_acknowledged_in_hebrew(self):
+        self.env["res.lang"]._activate_lang("he_IL")
+        self.env["ir.module.module"]._load_module_terms(
+            ["council_telephony"], ["he_IL"], overwrite=True
+        )
+        self.employee.lang = "he_IL"
+        ticket = self._ticket()
+        self.env["helpdesk.ticket"]._cron_send_acknowledgments()
+        mail = self._acks(ticket)
+        self.assertIn("התקבלה", mail.subject)
+        self.assertIn("פנייתך התקבלה באגף מערכות מידע", mail.body_html)
+        self.assertIn('dir="rtl"', mail.body_html)

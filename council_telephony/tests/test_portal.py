@@ -70,6 +70,7 @@ class TestPortal(TelephonyCase, HttpCase):
         self.assertTrue(ticket.number.startswith("TEL/"))
         self.assertIn(ticket.number, response.text)
         self.assertIn("4205", response.text)
+        self.env["helpdesk.ticket"]._cron_send_acknowledgments()
         ack = self.env["mail.mail"].search(
             [("model", "=", "helpdesk.ticket"), ("res_id", "=", ticket.id)]
         )

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Run a benchmark against a database made by the set-up commands:
+#   bench/run.sh intake [--db council_test] [--count 200]
+source "$(dirname "$0")/../setup/lib.sh"
+name=${1:?which benchmark: intake}
+shift
+setup_all
+write_odoo_conf 0
+exec "$VENV/bin/python" "$ROOT/bench/$name.py" "$@" --config="$ODOO_CONF"
