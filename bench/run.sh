@@ -5,5 +5,5 @@ source "$(dirname "$0")/../setup/lib.sh"
 name=${1:?which benchmark: intake}
 shift
 setup_all
-write_odoo_conf 0
+use_odoo_conf bench 0
 exec "$VENV/bin/python" "$ROOT/bench/$name.py" "$@" --config="$ODOO_CONF"

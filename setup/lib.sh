@@ -11,7 +11,7 @@ PGDATA_DIR=$STATE/pgdata
 PGSOCK_DIR=$STATE/pgsock
 PG_PORT=${COUNCIL_PG_PORT:-54329}
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
-ODOO_CONF=$STATE/odoo.conf
+ODOO_CONF=$STATE/odoo.conf   # each command names its own (see use_odoo_conf)
 ADDONS="council_telephony,council_telephony_reports"
 
 log() { printf '[council] %s\n' "$*" >&2; }
@@ -110,6 +110,13 @@ ensure_cluster() {
 psql_admin() { as_postgres psql -h "$PGSOCK_DIR" -p "$PG_PORT" -U postgres -d postgres -X "$@"; }
 psql_db() { local db=$1; shift; psql -h "$PGSOCK_DIR" -p "$PG_PORT" -d "$db" -X "$@"; }
 
+# The run and test commands keep separate configurations, so that one running
+# never changes what the other reads.
+use_odoo_conf() {
+    ODOO_CONF=$STATE/odoo-$1.conf
+    write_odoo_conf "$2"
+}
+
 write_odoo_conf() {
     local http_port=$1
     cat > "$ODOO_CONF" <<CONF
@@ -139,6 +146,13 @@ db_has_addons() {
     local db=$1
     [ "$(psql_db postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$db'")" = "1" ] || return 1
     [ "$(psql_db "$db" -tAc "SELECT count(*) FROM ir_module_module WHERE state = 'installed' AND name IN ('council_telephony', 'council_telephony_reports')" 2>/dev/null)" = "2" ]
+}
+
+# A fingerprint of the addons' files, to update a database when they changed.
+addons_fingerprint() {
+    (cd "$ROOT" && find council_telephony council_telephony_reports -type f \
+        -not -path '*/__pycache__/*' -not -name '*.pyc' -print0 | sort -z | xargs -0 sha256sum) |
+        sha256sum | cut -d' ' -f1
 }
 
 setup_all() {

@@ -9,11 +9,17 @@ DB=${COUNCIL_DB:-council_demo}
 HTTP_PORT=${ODOO_PORT:-8069}
 
 setup_all
-write_odoo_conf "$HTTP_PORT"
+use_odoo_conf run "$HTTP_PORT"
 ensure_rtlcss
+stamp=$STATE/$DB.addons
 if ! db_has_addons "$DB"; then
     log "installing the addons with demo data into database '$DB' (about a minute)"
     odoo -d "$DB" -i "$ADDONS" --load-language=en_US,he_IL --stop-after-init --log-level=warn
+    addons_fingerprint > "$stamp"
+elif [ "$(cat "$stamp" 2>/dev/null)" != "$(addons_fingerprint)" ]; then
+    log "the addons changed: updating database '$DB'"
+    odoo -d "$DB" -u "$ADDONS" --stop-after-init --log-level=warn
+    addons_fingerprint > "$stamp"
 fi
 
 cat <<INFO
@@ -30,4 +36,5 @@ cat <<INFO
     administrator                     admin
 
 INFO
-exec "$VENV/bin/python" -c 'import odoo; odoo.cli.main()' -c "$ODOO_CONF" -d "$DB" --db-filter="^$DB\$"
+exec "$VENV/bin/python" -c 'import odoo; odoo.cli.main()' -c "$ODOO_CONF" -d "$DB" \
+    --db-filter="^$DB\$" --http-port="$HTTP_PORT"

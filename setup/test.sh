@@ -9,7 +9,7 @@ source "$(dirname "$0")/lib.sh"
 DB=${COUNCIL_TEST_DB:-council_test}
 
 setup_all
-write_odoo_conf 0
+use_odoo_conf test 0
 log "creating test database '$DB' with the addons and demo data"
 psql_db postgres -qc "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)"
 rm -rf "$STATE/filestore/filestore/$DB"

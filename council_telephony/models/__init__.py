@@ -8,3 +8,6 @@ from . import helpdesk_ticket_stage
 from . import helpdesk_ticket_category
 from . import helpdesk_ticket
 from . import telephony_vendor_call
+from . import telephony_escalation
+from . import resource_calendar
+from . import resource_calendar_leaves

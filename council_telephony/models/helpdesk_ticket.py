@@ -1,7 +1,15 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
 
 OPEN_CALL_STATES = ("open", "in_progress")
+RESPONSE_STATUSES = [
+    ("on_track", "On track"),
+    ("at_risk", "At risk"),
+    ("breached", "Breached"),
+    ("met", "Met"),
+]
+DONE_STEPS = ("resolved", "closed")
 
 
 class HelpdeskTicket(models.Model):
@@ -75,6 +83,60 @@ class HelpdeskTicket(models.Model):
         copy=False,
         help="When the reporter was e-mailed that the report was recorded.",
     )
+    response_deadline = fields.Datetime(
+        string="Vendor call due",
+        compute="_compute_response_deadline",
+        store=True,
+        index=True,
+        help="4.3.3: the vendor call is opened no later than this (received at "
+        "+ 3 working hours on the council's calendar).",
+    )
+    response_warning_at = fields.Datetime(
+        string="At risk from",
+        compute="_compute_response_deadline",
+        store=True,
+    )
+    response_met_at = fields.Datetime(
+        string="Deadline met at",
+        compute="_compute_response_met_at",
+        store=True,
+        help="When the first vendor call was opened, or the fault resolved.",
+    )
+    response_in_time = fields.Boolean(
+        string="Within 3 hours",
+        compute="_compute_response_in_time",
+        store=True,
+    )
+    response_status = fields.Selection(
+        selection=RESPONSE_STATUSES,
+        string="3-hour rule",
+        compute="_compute_response_status",
+        search="_search_response_status",
+    )
+    response_warned_at = fields.Datetime(readonly=True, copy=False)
+    response_breach_notified_at = fields.Datetime(readonly=True, copy=False)
+    telephony_resolved_at = fields.Datetime(
+        string="Resolved at", readonly=True, copy=False
+    )
+    resolution_summary = fields.Text(
+        string="How it was handled",
+        tracking=True,
+        help="4.3.7: told to the reporter when the ticket is closed.",
+    )
+    reporter_informed_at = fields.Datetime(
+        string="Reporter informed at", readonly=True, copy=False
+    )
+    escalation_ids = fields.One2many(
+        comodel_name="telephony.escalation",
+        inverse_name="ticket_id",
+        string="Escalations",
+    )
+    is_escalated = fields.Boolean(
+        string="Escalated",
+        compute="_compute_is_escalated",
+        store=True,
+        help="Waiting for the IT manager's decision.",
+    )
     vendor_call_ids = fields.One2many(
         comodel_name="telephony.vendor.call",
         inverse_name="ticket_id",
@@ -114,6 +176,98 @@ class HelpdeskTicket(models.Model):
                 team = team_model._telephony_team(ticket.company_id or self.env.company)
                 ticket.team_id = team or ticket.team_id
         return res
+
+    @api.depends(
+        "is_telephony",
+        "received_at",
+        "category_id.telephony_response_hours",
+        "category_id.telephony_round_the_clock",
+        "company_id.telephony_calendar_id",
+        "company_id.telephony_at_risk_hours",
+    )
+    def _compute_response_deadline(self):
+        """4.3.3: a vendor call no later than 3 hours after the report."""
+        for ticket in self:
+            if not (ticket.is_telephony and ticket.received_at):
+                ticket.response_deadline = ticket.response_warning_at = False
+                continue
+            company = ticket.company_id or self.env.company
+            category = ticket.category_id
+            hours = category.telephony_response_hours if category else 3.0
+            around = category.telephony_round_the_clock
+            deadline = company._telephony_plan_hours(hours, ticket.received_at, around)
+            ticket.response_deadline = deadline
+            ticket.response_warning_at = company._telephony_plan_hours(
+                -company.telephony_at_risk_hours, deadline, around
+            )
+
+    @api.depends("vendor_call_ids.opened_at", "telephony_resolved_at")
+    def _compute_response_met_at(self):
+        for ticket in self:
+            moments = ticket.vendor_call_ids.mapped("opened_at")
+            if ticket.telephony_resolved_at:
+                moments.append(ticket.telephony_resolved_at)
+            ticket.response_met_at = min(moments, default=False)
+
+    @api.depends("response_met_at", "response_deadline")
+    def _compute_response_in_time(self):
+        for ticket in self:
+            ticket.response_in_time = bool(
+                ticket.response_met_at
+                and ticket.response_deadline
+                and ticket.response_met_at <= ticket.response_deadline
+            )
+
+    @api.depends("response_met_at", "response_deadline", "response_warning_at")
+    def _compute_response_status(self):
+        now = fields.Datetime.now()
+        for ticket in self:
+            if not ticket.response_deadline or (
+                ticket.closed and not ticket.response_met_at
+            ):
+                status = False
+            elif ticket.response_met_at:
+                status = "met" if ticket.response_in_time else "breached"
+            elif now >= ticket.response_deadline:
+                status = "breached"
+            elif now >= ticket.response_warning_at:
+                status = "at_risk"
+            else:
+                status = "on_track"
+            ticket.response_status = status
+
+    def _search_response_status(self, operator, value):
+        if operator not in ("=", "in"):
+            raise UserError(self.env._("This search is not supported."))
+        now = fields.Datetime.now()
+        pending = [("response_met_at", "=", False), ("stage_id.closed", "=", False)]
+        domains = {
+            "met": [("response_in_time", "=", True)],
+            "breached": [
+                "|",
+                "&",
+                ("response_met_at", "!=", False),
+                ("response_in_time", "=", False),
+                "&",
+                *pending,
+                ("response_deadline", "<=", now),
+            ],
+            "at_risk": [
+                *pending,
+                ("response_warning_at", "<=", now),
+                ("response_deadline", ">", now),
+            ],
+            "on_track": [*pending, ("response_warning_at", ">", now)],
+        }
+        values = [value] if operator == "=" else value
+        return expression.OR(
+            [domains[v] for v in values if v in domains] or [[(0, "=", 1)]]
+        )
+
+    @api.depends("escalation_ids.state")
+    def _compute_is_escalated(self):
+        for ticket in self:
+            ticket.is_escalated = "open" in ticket.escalation_ids.mapped("state")
 
     @api.depends("vendor_call_ids")
     def _compute_vendor_call_count(self):
@@ -168,7 +322,31 @@ class HelpdeskTicket(models.Model):
 
     def write(self, vals):
         self._prepare_telephony_number_vals(vals)
-        return super().write(vals)
+        stage = self.env["helpdesk.ticket.stage"].browse(vals.get("stage_id"))
+        closing = self.browse()
+        if stage.closed:
+            closing = self.filtered(lambda t: t.is_telephony and not t.closed)
+            closing._check_resolution_summary(vals)
+        res = super().write(vals)
+        if stage.closed or stage.telephony_step in DONE_STEPS:
+            self.filtered(
+                lambda t: t.is_telephony and not t.telephony_resolved_at
+            ).telephony_resolved_at = fields.Datetime.now()
+        closing._telephony_inform_reporter()
+        return res
+
+    def _check_resolution_summary(self, vals):
+        """4.3.7: a ticket closes with how the fault was handled."""
+        for ticket in self:
+            summary = vals.get("resolution_summary", ticket.resolution_summary)
+            if not (summary or "").strip():
+                raise ValidationError(
+                    self.env._(
+                        "Write how the fault was handled before closing ticket "
+                        "%(ticket)s: the reporter is told so.",
+                        ticket=ticket.number,
+                    )
+                )
 
     def _prepare_telephony_number_vals(self, vals):
         """Normalize a typed number and link it to the register when known."""
@@ -224,6 +402,18 @@ class HelpdeskTicket(models.Model):
             },
         }
 
+    def action_escalate(self):
+        """4.3.9: hand the ticket to the IT manager, with a reason."""
+        self.ensure_one()
+        return {
+            "name": self.env._("Escalate to IT manager"),
+            "type": "ir.actions.act_window",
+            "res_model": "telephony.escalate",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_ticket_id": self.id},
+        }
+
     def action_view_vendor_calls(self):
         self.ensure_one()
         action = self.env["ir.actions.actions"]._for_xml_id(
@@ -236,13 +426,21 @@ class HelpdeskTicket(models.Model):
     # === Business methods === #
 
     def init(self):
-        # The acknowledgment job reads only what is pending.
+        # The scheduled jobs read only what is due, through these indexes.
         self.env.cr.execute(
             """
             CREATE INDEX IF NOT EXISTS helpdesk_ticket_ack_pending_idx
                 ON helpdesk_ticket (id)
              WHERE is_telephony AND acknowledged_at IS NULL
-               AND partner_id IS NOT NULL
+               AND partner_id IS NOT NULL;
+            CREATE INDEX IF NOT EXISTS helpdesk_ticket_response_warning_due_idx
+                ON helpdesk_ticket (response_warning_at)
+             WHERE is_telephony AND response_met_at IS NULL
+               AND response_warned_at IS NULL;
+            CREATE INDEX IF NOT EXISTS helpdesk_ticket_response_breach_due_idx
+                ON helpdesk_ticket (response_deadline)
+             WHERE is_telephony AND response_met_at IS NULL
+               AND response_breach_notified_at IS NULL;
             """
         )
 
@@ -275,6 +473,147 @@ class HelpdeskTicket(models.Model):
         self.env["ir.cron"]._notify_progress(
             done=len(batch), remaining=len(pending) - len(batch)
         )
+
+    @api.model
+    def _cron_watch_response_deadlines(self, batch_size=200):
+        """C5: warn the agent when the 3-hour deadline is at risk; at breach,
+        alert the agent and the IT manager and escalate. Each warning goes out
+        once per ticket; only what is due is read (partial indexes, see init),
+        so a run after downtime catches up on everything missed, in batches."""
+        now = fields.Datetime.now()
+        pending = [
+            ("is_telephony", "=", True),
+            ("response_met_at", "=", False),
+            ("stage_id.closed", "=", False),
+        ]
+        breached = self.search(
+            [
+                *pending,
+                ("response_deadline", "<=", now),
+                ("response_breach_notified_at", "=", False),
+            ],
+            order="response_deadline",
+            limit=batch_size + 1,
+        )
+        more = len(breached) > batch_size
+        breached = breached[:batch_size]
+        for ticket in breached:
+            ticket._telephony_notify(
+                "mail_template_telephony_breach", with_manager=True
+            )
+            ticket._telephony_escalate(
+                self.env._(
+                    "No vendor call was opened within %(hours)s working hours of "
+                    "the report (4.3.3).",
+                    hours=ticket.category_id.telephony_response_hours or 3,
+                ),
+                trigger="deadline",
+            )
+        breached.write({"response_breach_notified_at": now})
+        breached.filtered(lambda t: not t.response_warned_at).response_warned_at = now
+        at_risk = self.search(
+            [
+                *pending,
+                ("response_warning_at", "<=", now),
+                ("response_deadline", ">", now),
+                ("response_warned_at", "=", False),
+            ],
+            order="response_deadline",
+            limit=batch_size + 1,
+        )
+        more = more or len(at_risk) > batch_size
+        at_risk = at_risk[:batch_size]
+        for ticket in at_risk:
+            ticket._telephony_notify("mail_template_telephony_at_risk")
+            ticket.with_context(mail_activity_quick_update=True).activity_schedule(
+                "mail.mail_activity_data_todo",
+                date_deadline=fields.Date.context_today(ticket),
+                user_id=ticket._telephony_agent().id,
+                summary=self.env._("Open the vendor call: the 3-hour deadline is near"),
+            )
+        at_risk.write({"response_warned_at": now})
+        # A full batch: the scheduler runs the job again at once.
+        self.env["ir.cron"]._notify_progress(
+            done=len(breached) + len(at_risk), remaining=int(more)
+        )
+
+    def _telephony_agent(self):
+        """Who answers for the ticket: its agent, else the team leader, else
+        the IT manager."""
+        self.ensure_one()
+        return (
+            self.user_id
+            or self.team_id.user_id
+            or self.company_id.telephony_manager_id
+            or self.env.user
+        )
+
+    def _telephony_notify(self, template_xmlid, with_manager=False):
+        """E-mail the ticket's agent (and the IT manager), each in their own
+        language, through the mail queue."""
+        self.ensure_one()
+        template = self.env.ref(f"council_telephony.{template_xmlid}")
+        users = self._telephony_agent()
+        if with_manager:
+            users |= self.company_id.telephony_manager_id
+        for user in users:
+            template.with_context(lang=user.lang).send_mail(
+                self.id,
+                force_send=False,
+                email_values={"recipient_ids": [(6, 0, user.partner_id.ids)]},
+                email_layout_xmlid="mail.mail_notification_light",
+            )
+
+    def _telephony_escalate(self, reason, trigger="manual", vendor_call=None):
+        """4.3.9: hand the ticket to the IT manager set in the settings. By an
+        agent and automatically alike."""
+        if not (reason or "").strip():
+            raise UserError(self.env._("Say why the ticket is escalated."))
+        escalations = self.env["telephony.escalation"]
+        for ticket in self:
+            manager = ticket.company_id.telephony_manager_id or ticket.team_id.user_id
+            if not manager:
+                raise UserError(
+                    self.env._(
+                        "Set the IT manager in the telephony settings before "
+                        "escalating."
+                    )
+                )
+            escalations |= escalations.sudo().create(
+                {
+                    "ticket_id": ticket.id,
+                    "vendor_call_id": vendor_call.id if vendor_call else False,
+                    "trigger": trigger,
+                    "reason": reason,
+                    "manager_id": manager.id,
+                    "escalated_by_id": self.env.uid if trigger == "manual" else False,
+                }
+            )
+            ticket.message_post(
+                body=self.env._(
+                    "Escalated to %(manager)s: %(reason)s",
+                    manager=manager.name,
+                    reason=reason,
+                )
+            )
+        return escalations
+
+    def _telephony_inform_reporter(self):
+        """4.3.7: tell the reporter, in their language, how the fault was
+        handled; they also see it in the portal."""
+        template = self.env.ref("council_telephony.mail_template_telephony_closed")
+        for ticket in self.filtered("partner_id"):
+            template.send_mail(
+                ticket.id,
+                force_send=False,
+                email_layout_xmlid="mail.mail_notification_light",
+            )
+        self.reporter_informed_at = fields.Datetime.now()
+
+    def message_post(self, **kwargs):
+        partners = self.env["res.partner"].browse(kwargs.get("partner_ids") or [])
+        self.env["telephony.vendor"]._check_management_contact(partners)
+        return super().message_post(**kwargs)
 
     def _telephony_sync_stage(self):
         """Move each ticket to the stage matching its vendor calls (4.3.6)."""

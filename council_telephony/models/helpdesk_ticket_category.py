@@ -1,7 +1,12 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
-ROUTING_FIELDS = {"is_telephony", "telephony_vendor_id"}
+ROUTING_FIELDS = {
+    "is_telephony",
+    "telephony_vendor_id",
+    "telephony_response_hours",
+    "telephony_round_the_clock",
+}
 
 
 class HelpdeskTicketCategory(models.Model):
@@ -20,6 +25,17 @@ class HelpdeskTicketCategory(models.Model):
         string="Routed to",
         help="The vendor that handles this kind of fault. "
         "Empty: the IT division handles it internally.",
+    )
+    telephony_response_hours = fields.Float(
+        string="Vendor call within (hours)",
+        default=3.0,
+        help="4.3.3: working hours from the report to the vendor call (or, for "
+        "faults the IT division handles, to their resolution).",
+    )
+    telephony_round_the_clock = fields.Boolean(
+        string="Around the clock",
+        help="Count the hours around the clock instead of on the council's "
+        "working calendar, e.g. for an outage of the whole PBX.",
     )
     telephony_number_required = fields.Boolean(
         string="Needs a number",
@@ -42,5 +58,8 @@ class HelpdeskTicketCategory(models.Model):
             "council_telephony.council_telephony_group_manager"
         ):
             raise AccessError(
-                self.env._("Only the IT manager may change how faults are routed.")
+                self.env._(
+                    "Only the IT manager may change how faults are routed and "
+                    "their deadlines."
+                )
             )

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import fields, models
 
 
@@ -15,3 +17,46 @@ class ResCompany(models.Model):
         help="Most digits of an internal extension of the council's PBX. "
         "Longer numbers are treated as carrier lines.",
     )
+    telephony_calendar_id = fields.Many2one(
+        comodel_name="resource.calendar",
+        string="Council working calendar",
+        default=lambda self: self.env.ref(
+            "council_telephony.resource_calendar_council", raise_if_not_found=False
+        ),
+        help="Working hours and holidays on which the 3-hour rule (4.3.3) and "
+        "vendor follow-ups are counted.",
+    )
+    telephony_at_risk_hours = fields.Float(
+        string="Warn before the deadline",
+        default=1.0,
+        help="Working hours before a ticket's deadline when its agent is warned.",
+    )
+    telephony_eve_closing_hour = fields.Float(
+        string="Holiday eve closing time",
+        default=13.0,
+        help="On the eve of a holiday the council closes at this hour. "
+        "0: no early closing.",
+    )
+    telephony_manager_id = fields.Many2one(
+        comodel_name="res.users",
+        string="IT manager",
+        domain=lambda self: [
+            (
+                "groups_id",
+                "in",
+                self.env.ref("council_telephony.council_telephony_group_manager").ids,
+            )
+        ],
+        help="Receives escalations, deadline alerts and the weekly report "
+        "(4.1.2, 4.3.9).",
+    )
+
+    def _telephony_plan_hours(self, hours, start, round_the_clock=False):
+        """The moment ``hours`` after ``start`` (naive UTC): working hours on
+        the council's calendar, holidays and early-closing eves excluded, or
+        plain hours around the clock. Negative hours plan backwards."""
+        self.ensure_one()
+        calendar = self.telephony_calendar_id
+        if round_the_clock or not calendar:
+            return start + timedelta(hours=hours)
+        return calendar.plan_hours(hours, start, compute_leaves=True)

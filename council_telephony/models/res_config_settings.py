@@ -11,6 +11,18 @@ class ResConfigSettings(models.TransientModel):
     telephony_extension_max_digits = fields.Integer(
         related="company_id.telephony_extension_max_digits", readonly=False
     )
+    telephony_calendar_id = fields.Many2one(
+        related="company_id.telephony_calendar_id", readonly=False
+    )
+    telephony_at_risk_hours = fields.Float(
+        related="company_id.telephony_at_risk_hours", readonly=False
+    )
+    telephony_eve_closing_hour = fields.Float(
+        related="company_id.telephony_eve_closing_hour", readonly=False
+    )
+    telephony_manager_id = fields.Many2one(
+        related="company_id.telephony_manager_id", readonly=False
+    )
 
     @api.constrains("telephony_extension_min_digits", "telephony_extension_max_digits")
     def _check_telephony_extension_digits(self):
@@ -24,3 +36,13 @@ class ResConfigSettings(models.TransientModel):
                         "shortest may not be longer than the longest."
                     )
                 )
+
+    def action_load_israeli_holidays(self):
+        return {
+            "name": self.env._("Load Israeli holidays"),
+            "type": "ir.actions.act_window",
+            "res_model": "telephony.holiday.load",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_calendar_id": self.telephony_calendar_id.id},
+        }

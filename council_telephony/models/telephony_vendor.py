@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 CHANNEL_TYPES = [
     ("email", "E-mail"),
@@ -49,8 +49,32 @@ class TelephonyVendor(models.Model):
     request_url = fields.Char(string="Request portal", tracking=True)
     request_instructions = fields.Html(
         string="How to open a call",
+        translate=True,
         help="What the agent needs to know to open a call on this channel: "
         "customer number, menu choices, portal account.",
+    )
+    followup_hours = fields.Float(
+        string="Remind after silence (hours)",
+        default=4.0,
+        help="4.3.6: remind the agent when an open call has had no news for "
+        "this many working hours.",
+    )
+    repair_hours = fields.Float(
+        string="Contractual repair time (hours)",
+        default=16.0,
+        help="Working hours from opening a call to the repair; a call past it "
+        "is flagged and escalated to the IT manager.",
+    )
+    conduct_rules = fields.Html(
+        string="Rules of conduct",
+        help="4.1.3: how the council works with this vendor, set by the IT "
+        "manager and shown to agents on every call.",
+    )
+    management_contact_ids = fields.Many2many(
+        comodel_name="res.partner",
+        relation="telephony_vendor_management_contact_rel",
+        string="Management contacts",
+        help="4.2.7: only the IT manager writes to these contacts.",
     )
     category_ids = fields.One2many(
         comodel_name="helpdesk.ticket.category",
@@ -87,6 +111,28 @@ class TelephonyVendor(models.Model):
                         vendor=vendor.name,
                     )
                 )
+
+    @api.model
+    def _check_management_contact(self, partners):
+        """4.2.7: matters with the vendor's management are the IT manager's."""
+        if self.env.su or self.env.user.has_group(
+            "council_telephony.council_telephony_group_manager"
+        ):
+            return
+        management = (
+            self.sudo()
+            .search([("management_contact_ids", "in", partners.ids)])
+            .management_contact_ids
+            & partners
+        )
+        if management:
+            raise AccessError(
+                self.env._(
+                    "Only the IT manager writes to the vendor's management "
+                    "(%(contacts)s): escalate the ticket to the IT manager instead.",
+                    contacts=", ".join(management.mapped("name")),
+                )
+            )
 
     def action_view_open_calls(self):
         self.ensure_one()

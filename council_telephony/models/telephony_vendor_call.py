@@ -4,6 +4,8 @@ from odoo.exceptions import UserError, ValidationError
 from .helpdesk_ticket import OPEN_CALL_STATES
 from .telephony_vendor import CHANNEL_TYPES
 
+NEWS_FIELDS = {"state", "vendor_reference", "promised_at"}
+
 
 class TelephonyVendorCall(models.Model):
     """A service call opened with a vendor for a ticket (4.3.3) and followed
@@ -87,6 +89,59 @@ class TelephonyVendorCall(models.Model):
     resolved_at = fields.Datetime(string="Resolved at", readonly=True, copy=False)
     description = fields.Text(help="What was asked of the vendor.")
     request_instructions = fields.Html(related="vendor_id.request_instructions")
+    conduct_rules = fields.Html(related="vendor_id.conduct_rules")
+    last_news_at = fields.Datetime(
+        string="Last news",
+        default=fields.Datetime.now,
+        readonly=True,
+        help="The last time something happened on this call: a note, a reply "
+        "from the vendor, a new reference, promise or state.",
+    )
+    followup_reminded_at = fields.Datetime(readonly=True, copy=False)
+    followup_due_at = fields.Datetime(
+        string="Follow up by",
+        compute="_compute_followup_due_at",
+        store=True,
+        index=True,
+        help="4.3.6: when the agent is reminded if there is no news by then.",
+    )
+    repair_due_at = fields.Datetime(
+        string="Repair due",
+        compute="_compute_repair_due_at",
+        store=True,
+        index=True,
+        help="The vendor's contractual repair time, counted from opening.",
+    )
+    repair_overdue = fields.Boolean(
+        string="Past repair time", readonly=True, copy=False, index=True
+    )
+
+    # === Computes === #
+
+    @api.depends(
+        "state", "last_news_at", "followup_reminded_at", "vendor_id.followup_hours"
+    )
+    def _compute_followup_due_at(self):
+        for call in self:
+            hours = call.vendor_id.followup_hours
+            if call.state not in OPEN_CALL_STATES or not hours:
+                call.followup_due_at = False
+                continue
+            since = max(filter(None, (call.last_news_at, call.followup_reminded_at)))
+            call.followup_due_at = call.ticket_id.company_id._telephony_plan_hours(
+                hours, since
+            )
+
+    @api.depends("opened_at", "vendor_id.repair_hours")
+    def _compute_repair_due_at(self):
+        for call in self:
+            hours = call.vendor_id.repair_hours
+            company = call.ticket_id.company_id
+            call.repair_due_at = (
+                company._telephony_plan_hours(hours, call.opened_at)
+                if hours and call.opened_at
+                else False
+            )
 
     # === Constraints === #
 
@@ -146,10 +201,21 @@ class TelephonyVendorCall(models.Model):
                         vals.get("ticket_id", call.ticket_id.id),
                         vals.get("vendor_id", call.vendor_id.id),
                     )
+        if NEWS_FIELDS & vals.keys():
+            vals.setdefault("last_news_at", fields.Datetime.now())
         res = super().write(vals)
         if "state" in vals:
             self.ticket_id._telephony_sync_stage()
         return res
+
+    def message_post(self, **kwargs):
+        partners = self.env["res.partner"].browse(kwargs.get("partner_ids") or [])
+        self.env["telephony.vendor"]._check_management_contact(partners)
+        message = super().message_post(**kwargs)
+        # A note or a reply is news from the follow-up's point of view (4.3.6).
+        if message.message_type in ("comment", "email"):
+            self.sudo().last_news_at = fields.Datetime.now()
+        return message
 
     # === Actions === #
 
@@ -172,6 +238,46 @@ class TelephonyVendorCall(models.Model):
             )
 
     # === Business methods === #
+
+    @api.model
+    def _cron_follow_up_vendor_calls(self):
+        """4.3.6, C7: remind the agent of calls with no news for the vendor's
+        number of working hours; flag calls past the vendor's contractual
+        repair time and escalate them to the IT manager, once. Only what is due
+        is read, so a run after downtime catches up."""
+        now = fields.Datetime.now()
+        silent = self.search(
+            [("state", "in", OPEN_CALL_STATES), ("followup_due_at", "<=", now)]
+        )
+        for call in silent:
+            call.with_context(mail_activity_quick_update=True).activity_schedule(
+                "mail.mail_activity_data_todo",
+                date_deadline=fields.Date.context_today(call),
+                user_id=call.ticket_id._telephony_agent().id,
+                summary=self.env._(
+                    "No news from %(vendor)s: follow up the call",
+                    vendor=call.vendor_id.name,
+                ),
+            )
+        silent.write({"followup_reminded_at": now})
+        overdue = self.search(
+            [
+                ("state", "in", OPEN_CALL_STATES),
+                ("repair_due_at", "<=", now),
+                ("repair_overdue", "=", False),
+            ]
+        )
+        overdue.write({"repair_overdue": True})
+        for call in overdue:
+            call.ticket_id._telephony_escalate(
+                self.env._(
+                    "%(vendor)s is past its contractual repair time on call %(call)s.",
+                    vendor=call.vendor_id.name,
+                    call=call.name,
+                ),
+                trigger="repair",
+                vendor_call=call,
+            )
 
     def _send_vendor_request(self):
         """E-mail the service request to the vendor's dedicated address through

@@ -6,3 +6,9 @@ from . import test_vendor_call
 from . import test_access
 from . import test_portal
 from . import test_translations
+from . import test_calendar
+from . import test_deadline
+from . import test_watcher
+from . import test_escalation
+from . import test_close
+from . import test_followup

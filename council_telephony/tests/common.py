@@ -27,7 +27,12 @@ class TelephonyCase(BaseCommon):
 
         def user(login, groups, **kw):
             return new_test_user(
-                cls.env, login=login, groups=groups, email=f"{login}@council.test", **kw
+                cls.env,
+                login=login,
+                groups=groups,
+                email=f"{login}@council.test",
+                lang="en_US",
+                **kw,
             )
 
         cls.employee = user("t_employee", f"{GROUP}employee")
@@ -38,6 +43,10 @@ class TelephonyCase(BaseCommon):
         cls.treasury = user("t_treasury", f"{GROUP}treasury")
         cls.head = user("t_head", f"{GROUP}head")
         cls.team.user_ids = [(4, cls.agent.id), (4, cls.manager.id)]
+        cls.company.telephony_manager_id = cls.manager
+        cls.calendar = cls.env.ref("council_telephony.resource_calendar_council")
+        cls.company.telephony_calendar_id = cls.calendar
+        cls.calendar._council_load_holidays(2026)
 
         cls.department = cls.env["hr.department"].create({"name": "Education"})
         cls.holder = cls.env["hr.employee"].create(

@@ -1,1 +1,2 @@
+from . import israeli_calendar
 from . import numbering

@@ -1,1 +1,3 @@
+from . import telephony_escalate
+from . import telephony_holiday_load
 from . import telephony_vendor_call_open

@@ -1,0 +1,78 @@
+from datetime import date
+
+import pytz
+
+from odoo import api, fields, models
+
+from ..tools import israeli_calendar
+
+
+class ResourceCalendar(models.Model):
+    _inherit = "resource.calendar"
+
+    def _council_load_holidays(self, year):
+        """C6: Israeli public holidays of ``year`` (Hebrew names, from the
+        ``holidays`` library) as global leaves, and holiday eves closing early
+        at the company's eve closing hour. Loading a year again adds nothing.
+
+        Return the leaves created."""
+        leaves = self.env["resource.calendar.leaves"]
+        created = leaves
+        for calendar in self:
+            company = calendar.company_id or self.env.company
+            closing = company.telephony_eve_closing_hour
+            eve_closing = israeli_calendar.hour_to_time(closing) if closing else None
+            tz = pytz.timezone(calendar.tz or "Asia/Jerusalem")
+            existing = set(
+                leaves.search(
+                    [
+                        ("calendar_id", "=", calendar.id),
+                        ("council_closure_date", ">=", date(year, 1, 1)),
+                        ("council_closure_date", "<=", date(year, 12, 31)),
+                    ]
+                ).mapped(
+                    lambda leave: (
+                        leave.council_closure_date,
+                        leave.council_closure_kind,
+                    )
+                )
+            )
+            values = []
+            for closure in israeli_calendar.closures(year, eve_closing):
+                if (closure.day, closure.kind) in existing:
+                    continue
+                name = closure.name
+                if closure.kind == israeli_calendar.EVE:
+                    name = self.env._("Eve of %(holiday)s", holiday=closure.name)
+                values.append(
+                    {
+                        "name": name,
+                        "calendar_id": calendar.id,
+                        "company_id": calendar.company_id.id,
+                        "resource_id": False,
+                        "time_type": "leave",
+                        "date_from": self._council_to_utc(tz, closure.start),
+                        "date_to": self._council_to_utc(tz, closure.end),
+                        "council_closure_date": closure.day,
+                        "council_closure_kind": closure.kind,
+                    }
+                )
+            created |= leaves.create(values)
+        return created
+
+    @staticmethod
+    def _council_to_utc(tz, local):
+        return tz.localize(local).astimezone(pytz.utc).replace(tzinfo=None)
+
+    @api.model
+    def _cron_load_israeli_holidays(self):
+        """Yearly: this year and the next, on every calendar a company counts
+        telephony deadlines on. Idempotent, so a missed run is harmless."""
+        calendars = (
+            self.env["res.company"]
+            .search([("telephony_calendar_id", "!=", False)])
+            .telephony_calendar_id
+        )
+        year = fields.Date.context_today(self).year
+        for each_year in (year, year + 1):
+            calendars._council_load_holidays(each_year)

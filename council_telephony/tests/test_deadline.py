@@ -1,0 +1,114 @@
+from datetime import datetime
+
+from freezegun import freeze_time
+
+from .common import TelephonyCase
+
+
+class TestDeadline(TelephonyCase):
+    """4.3.3: a vendor call no later than 3 working hours after the report, on
+    the council's calendar (Sunday to Thursday 08:00-16:00, Israel time)."""
+
+    def _received(self, utc):
+        with freeze_time(utc):
+            return self._ticket(received_at=utc)
+
+    def test_thursday_afternoon_runs_into_sunday(self):
+        # Thursday 26.11.2026 14:30 in Israel (UTC+2): 1.5 h on Thursday,
+        # 1.5 h on Sunday from 08:00.
+        ticket = self._received(datetime(2026, 11, 26, 12, 30))
+        self.assertEqual(ticket.response_deadline, datetime(2026, 11, 29, 7, 30))
+        # At risk one working hour before: Sunday 08:30.
+        self.assertEqual(ticket.response_warning_at, datetime(2026, 11, 29, 6, 30))
+
+    def test_holiday_and_its_eve(self):
+        # Sunday 20.9.2026 11:00 (UTC+3), eve of Yom Kippur closing at 13:00:
+        # 2 h on the eve, Monday is Yom Kippur, 1 h on Tuesday from 08:00.
+        ticket = self._received(datetime(2026, 9, 20, 8, 0))
+        self.assertEqual(ticket.response_deadline, datetime(2026, 9, 22, 6, 0))
+
+    def test_no_early_closing_when_the_council_works_full_eves(self):
+        self.company.telephony_eve_closing_hour = 0
+        self.env["resource.calendar.leaves"].search(
+            [
+                ("calendar_id", "=", self.calendar.id),
+                ("council_closure_kind", "=", "eve"),
+            ]
+        ).unlink()
+        ticket = self._received(datetime(2026, 9, 20, 8, 0))
+        # 11:00-14:00 on the eve itself.
+        self.assertEqual(ticket.response_deadline, datetime(2026, 9, 20, 11, 0))
+
+    def test_across_the_end_of_daylight_saving_time(self):
+        # Thursday 22.10.2026 15:00 summer time (UTC+3): 1 h on Thursday;
+        # winter time from Sunday 25.10 (UTC+2): 2 h from 08:00, so 10:00 local.
+        ticket = self._received(datetime(2026, 10, 22, 12, 0))
+        self.assertEqual(ticket.response_deadline, datetime(2026, 10, 25, 8, 0))
+
+    def test_across_the_start_of_daylight_saving_time(self):
+        # Thursday 25.3.2027 14:00 winter time (UTC+2): 2 h on Thursday;
+        # summer time from Friday 26.3: Sunday 28.3 08:00-09:00 is 05:00-06:00 UTC.
+        self.calendar._council_load_holidays(2027)
+        ticket = self._received(datetime(2027, 3, 25, 12, 0))
+        self.assertEqual(ticket.response_deadline, datetime(2027, 3, 28, 6, 0))
+
+    def test_round_the_clock_categories(self):
+        self.cat_pbx.write(
+            {"telephony_round_the_clock": True, "telephony_response_hours": 2}
+        )
+        # Friday night: two hours later, calendar or not.
+        with freeze_time(datetime(2026, 11, 27, 20, 0)):
+            ticket = self._ticket(
+                self.cat_pbx, received_at=datetime(2026, 11, 27, 20, 0)
+            )
+        self.assertEqual(ticket.response_deadline, datetime(2026, 11, 27, 22, 0))
+
+    def test_met_by_the_vendor_call_or_the_resolution(self):
+        with freeze_time("2026-11-29 06:00:00"):  # Sunday 08:00 in Israel
+            ticket = self._ticket(
+                self.cat_line_repair, received_at=datetime(2026, 11, 29, 6, 0)
+            )
+            self.assertEqual(ticket.response_status, "on_track")
+        with freeze_time("2026-11-29 08:30:00"):
+            ticket.invalidate_recordset(["response_status"])
+            self.assertEqual(ticket.response_status, "at_risk")
+            self.env["telephony.vendor.call"].create(
+                {
+                    "ticket_id": ticket.id,
+                    "vendor_id": self.bezeq.id,
+                    "channel_type": "phone",
+                }
+            )
+            self.assertEqual(ticket.response_met_at, datetime(2026, 11, 29, 8, 30))
+            self.assertEqual(ticket.response_status, "met")
+            self.assertTrue(ticket.response_in_time)
+        with freeze_time("2026-11-29 06:00:00"):
+            internal = self._ticket(
+                self.cat_other, received_at=datetime(2026, 11, 29, 6, 0)
+            )
+        with freeze_time("2026-11-29 10:00:00"):
+            internal.invalidate_recordset(["response_status"])
+            self.assertEqual(internal.response_status, "breached")
+            internal.stage_id = self.env.ref(
+                "council_telephony.helpdesk_stage_resolved"
+            )
+            self.assertEqual(internal.response_met_at, datetime(2026, 11, 29, 10, 0))
+            self.assertEqual(internal.response_status, "breached")  # met, but late
+            self.assertFalse(internal.response_in_time)
+
+    def test_status_is_searchable(self):
+        with freeze_time("2026-11-29 06:00:00"):
+            on_track = self._ticket(received_at=datetime(2026, 11, 29, 6, 0))
+            late = self._ticket(received_at=datetime(2026, 11, 26, 6, 0))
+            tickets = self.env["helpdesk.ticket"]
+            self.assertIn(
+                on_track, tickets.search([("response_status", "=", "on_track")])
+            )
+            self.assertNotIn(
+                late, tickets.search([("response_status", "=", "on_track")])
+            )
+            self.assertIn(late, tickets.search([("response_status", "=", "breached")]))
+            self.assertNotIn(
+                on_track,
+                tickets.search([("response_status", "in", ["breached", "met"])]),
+            )

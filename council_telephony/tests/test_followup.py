@@ -1,0 +1,69 @@
+from datetime import datetime
+
+from freezegun import freeze_time
+
+from .common import TelephonyCase
+
+OPENED = datetime(2026, 11, 29, 7, 0)  # Sunday 09:00 in Israel
+
+
+class TestFollowUp(TelephonyCase):
+    """C7, 4.3.6: silent calls remind the agent; calls past the vendor's
+    repair time are flagged and escalated, once."""
+
+    def setUp(self):
+        super().setUp()
+        self.tadiran.write({"followup_hours": 2, "repair_hours": 4})
+        with freeze_time(OPENED):
+            self.ticket = self._ticket(user_id=self.agent.id, received_at=OPENED)
+            self.call = self.env["telephony.vendor.call"].create(
+                {
+                    "ticket_id": self.ticket.id,
+                    "vendor_id": self.tadiran.id,
+                    "channel_type": "phone",
+                    "opened_at": OPENED,
+                }
+            )
+
+    def _run(self, when, times=1):
+        with freeze_time(when):
+            for _ in range(times):
+                self.env["telephony.vendor.call"]._cron_follow_up_vendor_calls()
+
+    def _reminders(self):
+        return self.call.activity_ids.filtered(lambda a: "No news" in (a.summary or ""))
+
+    def test_silence_reminds_the_agent_once(self):
+        self.assertEqual(self.call.followup_due_at, datetime(2026, 11, 29, 9, 0))
+        self._run("2026-11-29 08:30:00")
+        self.assertFalse(self._reminders())
+        self._run("2026-11-29 09:05:00", times=3)
+        self.assertEqual(len(self._reminders()), 1)
+        self.assertEqual(self._reminders().user_id, self.agent)
+
+    def test_news_moves_the_reminder(self):
+        with freeze_time("2026-11-29 08:00:00"):
+            self.call.with_user(self.agent).message_post(
+                body="Tadiran: technician on the way", message_type="comment"
+            )
+        self.assertEqual(self.call.followup_due_at, datetime(2026, 11, 29, 10, 0))
+        self._run("2026-11-29 09:05:00")
+        self.assertFalse(self._reminders())
+
+    def test_past_repair_time_is_flagged_and_escalated_once(self):
+        self.assertEqual(self.call.repair_due_at, datetime(2026, 11, 29, 11, 0))
+        self._run("2026-11-29 10:59:00")
+        self.assertFalse(self.call.repair_overdue)
+        self._run("2026-11-29 11:01:00", times=3)
+        self.assertTrue(self.call.repair_overdue)
+        escalation = self.ticket.escalation_ids
+        self.assertEqual(len(escalation), 1)
+        self.assertEqual(escalation.trigger, "repair")
+        self.assertEqual(escalation.vendor_call_id, self.call)
+
+    def test_resolved_calls_are_left_alone(self):
+        with freeze_time("2026-11-29 08:00:00"):
+            self.call.action_resolve()
+        self._run("2026-12-06 09:00:00")
+        self.assertFalse(self._reminders())
+        self.assertFalse(self.call.repair_overdue)
