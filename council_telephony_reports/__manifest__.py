@@ -10,7 +10,14 @@
     "author": "Council Telephony",
     "website": "https://github.com/council-telephony/council-telephony",
     "depends": ["council_telephony"],
-    "data": [],
+    "data": [
+        "security/ir.model.access.csv",
+        "data/mail_template_data.xml",
+        "data/ir_cron_data.xml",
+        "report/telephony_weekly_report_templates.xml",
+        "views/telephony_weekly_report_views.xml",
+        "views/res_config_settings_views.xml",
+    ],
     "development_status": "Alpha",
     "installable": True,
 }

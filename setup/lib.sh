@@ -157,6 +157,8 @@ addons_fingerprint() {
 
 setup_all() {
     find_odoo
+    # PDFs (wkhtmltopdf) with Hebrew glyphs (Noto, Culmus).
+    apt_install_missing wkhtmltopdf fonts-noto-core culmus
     ensure_venv
     ensure_cluster
 }

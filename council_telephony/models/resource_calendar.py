@@ -41,12 +41,9 @@ class ResourceCalendar(models.Model):
             for closure in israeli_calendar.closures(year, eve_closing):
                 if (closure.day, closure.kind) in existing:
                     continue
-                name = closure.name
-                if closure.kind == israeli_calendar.EVE:
-                    name = self.env._("Eve of %(holiday)s", holiday=closure.name)
                 values.append(
                     {
-                        "name": name,
+                        "name": closure.name,
                         "calendar_id": calendar.id,
                         "company_id": calendar.company_id.id,
                         "resource_id": False,

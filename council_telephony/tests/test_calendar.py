@@ -21,6 +21,7 @@ class TestIsraeliHolidays(BaseCase):
     def test_eves_close_early_unless_the_eve_is_a_holiday(self):
         eves = {c.day.isoformat(): c for c in closures(2026, time(13)) if c.kind == EVE}
         self.assertEqual(eves["2026-09-20"].start, datetime(2026, 9, 20, 13))
+        self.assertEqual(eves["2026-09-20"].name, "ערב יום כיפור")
         self.assertEqual(eves["2026-09-20"].end, datetime(2026, 9, 21))
         # The second day of Rosh Hashanah has a holiday as its eve.
         self.assertNotIn("2026-09-12", eves)

@@ -3,23 +3,28 @@ from pathlib import Path
 
 import polib
 
+from odoo.modules.module import get_module_path
 from odoo.tests import TransactionCase
 from odoo.tools.translate import TranslationModuleReader
 
-I18N = Path(__file__).resolve().parent.parent / "i18n" / "he.po"
 PLACEHOLDER = re.compile(r"%\(\w+\)s|%s|\{\{.*?\}\}")
 
 
 class TestHebrew(TransactionCase):
     """Every user-facing string of the addon has its Hebrew (C21)."""
 
+    module = "council_telephony"
+
+    def _po(self):
+        return polib.pofile(str(Path(get_module_path(self.module)) / "i18n" / "he.po"))
+
     def test_every_term_is_translated(self):
         translated = {
             entry.msgid: entry.msgstr
-            for entry in polib.pofile(str(I18N))
+            for entry in self._po()
             if entry.msgstr and not entry.obsolete
         }
-        reader = TranslationModuleReader(self.env.cr, modules=["council_telephony"])
+        reader = TranslationModuleReader(self.env.cr, modules=[self.module])
         missing = sorted(
             {
                 source
@@ -34,7 +39,7 @@ class TestHebrew(TransactionCase):
         )
 
     def test_placeholders_survive_translation(self):
-        for entry in polib.pofile(str(I18N)):
+        for entry in self._po():
             self.assertEqual(
                 sorted(PLACEHOLDER.findall(entry.msgid)),
                 sorted(PLACEHOLDER.findall(entry.msgstr)),

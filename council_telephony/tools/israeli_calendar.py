@@ -12,6 +12,8 @@ import holidays
 
 HOLIDAY = "holiday"
 EVE = "eve"
+# Leave names are stored in one language, the holidays' own.
+EVE_NAMES = {"he": "ערב {}", "en_US": "Eve of {}"}
 
 Closure = namedtuple("Closure", "day kind name start end")
 
@@ -45,7 +47,7 @@ def closures(year, eve_closing=None, language="he"):
                 Closure(
                     eve,
                     EVE,
-                    name,
+                    EVE_NAMES[language].format(name),
                     datetime.combine(eve, eve_closing),
                     datetime.combine(day, time.min),
                 )

@@ -1,0 +1,250 @@
+from collections import Counter
+from datetime import datetime, time, timedelta
+
+import pytz
+
+from odoo import api, fields, models
+
+from odoo.addons.council_telephony.tools.israeli_calendar import hour_to_time
+
+from ..tools import weeks
+
+
+class TelephonyWeeklyReport(models.Model):
+    """4.3.8: every Thursday, the calls opened that week and the status of each,
+    to the IT manager. One record per week; weeks follow each other without
+    gap or overlap (see tools/weeks.py)."""
+
+    _name = "telephony.weekly.report"
+    _description = "Weekly telephony report"
+    _inherit = ["mail.thread"]
+    _order = "period_end desc"
+    _rec_name = "name"
+
+    name = fields.Char(compute="_compute_name")
+    company_id = fields.Many2one(
+        comodel_name="res.company",
+        required=True,
+        default=lambda self: self.env.company,
+        index=True,
+    )
+    period_start = fields.Datetime(string="From", required=True, readonly=True)
+    period_end = fields.Datetime(string="To", required=True, readonly=True)
+    ticket_ids = fields.Many2many(
+        comodel_name="helpdesk.ticket",
+        string="Calls",
+        compute="_compute_ticket_ids",
+        help="Phone faults received during the week.",
+    )
+    ticket_count = fields.Integer(
+        string="Number of calls", compute="_compute_ticket_ids"
+    )
+    sent_at = fields.Datetime(string="Sent at", readonly=True, copy=False)
+    attachment_id = fields.Many2one(
+        comodel_name="ir.attachment", string="PDF", readonly=True, copy=False
+    )
+
+    _sql_constraints = [
+        (
+            "period_uniq",
+            "unique(company_id, period_end)",
+            "There is already a report for this week.",
+        )
+    ]
+
+    @api.depends("period_end", "company_id")
+    @api.depends_context("lang")
+    def _compute_name(self):
+        for report in self:
+            local = report._local(report.period_end)
+            report.name = self.env._(
+                "Week ending %(date)s",
+                date=local.strftime("%d/%m/%Y") if local else "",
+            )
+
+    @api.depends("period_start", "period_end", "company_id")
+    def _compute_ticket_ids(self):
+        tickets = self.env["helpdesk.ticket"]
+        for report in self:
+            report.ticket_ids = tickets.search(
+                [
+                    ("is_telephony", "=", True),
+                    ("company_id", "=", report.company_id.id),
+                    ("received_at", ">", report.period_start),
+                    ("received_at", "<=", report.period_end),
+                ],
+                order="received_at",
+            )
+            report.ticket_count = len(report.ticket_ids)
+
+    # === Weeks === #
+
+    def _tz(self, company=None):
+        company = company or self.company_id or self.env.company
+        return pytz.timezone(company.telephony_calendar_id.tz or "Asia/Jerusalem")
+
+    def _local(self, utc_naive, company=None):
+        if not utc_naive:
+            return False
+        tz = self._tz(company)
+        return pytz.utc.localize(utc_naive).astimezone(tz).replace(tzinfo=None)
+
+    @api.model
+    def _utc(self, local, company):
+        tz = self._tz(company)
+        return tz.localize(local).astimezone(pytz.utc).replace(tzinfo=None)
+
+    @api.model
+    def _working_day_checker(self, company):
+        """Whether a local date has working hours on the council's calendar
+        (holidays closed, eves closing early still count)."""
+        calendar = company.telephony_calendar_id
+        tz = self._tz(company)
+        cache = {}
+
+        def is_working_day(day):
+            if day not in cache:
+                start = tz.localize(datetime.combine(day, time.min))
+                intervals = calendar._work_intervals_batch(
+                    start, start + timedelta(days=1)
+                )
+                cache[day] = bool(list(intervals[False]))
+            return cache[day]
+
+        return is_working_day
+
+    @api.model
+    def _week_containing(self, moment_utc, company):
+        """The week (start, end) in UTC that contains ``moment_utc``."""
+        report_time = hour_to_time(company.telephony_weekly_report_hour)
+        start, end = weeks.week_of(
+            self._local(moment_utc, company),
+            report_time,
+            self._working_day_checker(company),
+        )
+        return self._utc(start, company), self._utc(end, company)
+
+    @api.model
+    def _get_or_create_week(self, start, end, company):
+        report = self.search(
+            [("company_id", "=", company.id), ("period_end", "=", end)], limit=1
+        )
+        return report or self.create(
+            {"company_id": company.id, "period_start": start, "period_end": end}
+        )
+
+    # === Scheduled job === #
+
+    @api.model
+    def _cron_send_weekly_report(self):
+        """Mail each week's report once, at its cut-off; after downtime, every
+        missed week, in order. The report and its e-mail are written in one
+        transaction, and a week has one record (unique), so a rerun or a crash
+        never sends a week twice."""
+        now = fields.Datetime.now()
+        companies = self.env["res.company"].search(
+            [("telephony_manager_id", "!=", False)]
+        )
+        for company in companies:
+            last = self.search(
+                [("company_id", "=", company.id), ("sent_at", "!=", False)],
+                order="period_end desc",
+                limit=1,
+            )
+            if last:
+                after = last.period_end
+            else:
+                # First run: start with the last week that has closed.
+                current_start = self._week_containing(now, company)[0]
+                after = self._week_containing(current_start, company)[0]
+            report_time = hour_to_time(company.telephony_weekly_report_hour)
+            for start, end in weeks.weeks_between(
+                self._local(after, company),
+                self._local(now, company),
+                report_time,
+                self._working_day_checker(company),
+            ):
+                report = self._get_or_create_week(
+                    self._utc(start, company), self._utc(end, company), company
+                )
+                if not report.sent_at:
+                    report._send()
+
+    # === Content === #
+
+    def _send(self):
+        template = self.env.ref("council_telephony_reports.mail_template_weekly_report")
+        for report in self:
+            manager = report.company_id.telephony_manager_id
+            report = report.with_context(lang=manager.lang)
+            content, _type = self.env["ir.actions.report"]._render_qweb_pdf(
+                "council_telephony_reports.action_report_weekly", report.ids
+            )
+            attachment = self.env["ir.attachment"].create(
+                {
+                    "name": f"{report.name}.pdf",
+                    "raw": content,
+                    "res_model": report._name,
+                    "res_id": report.id,
+                    "mimetype": "application/pdf",
+                }
+            )
+            template.with_context(lang=manager.lang).send_mail(
+                report.id,
+                force_send=False,
+                email_values={
+                    "recipient_ids": [(6, 0, manager.partner_id.ids)],
+                    "attachment_ids": [(6, 0, attachment.ids)],
+                },
+                email_layout_xmlid="mail.mail_notification_light",
+            )
+            report.write(
+                {"sent_at": fields.Datetime.now(), "attachment_id": attachment.id}
+            )
+
+    def _report_lines(self):
+        """One line per call of the week, as the report prints it."""
+        self.ensure_one()
+        now = fields.Datetime.now()
+        status_labels = dict(
+            self.env["helpdesk.ticket"]
+            ._fields["response_status"]
+            ._description_selection(self.env)
+        )
+        lines = []
+        for ticket in self.ticket_ids:
+            call = ticket.vendor_call_ids[:1]  # newest first
+            lines.append(
+                {
+                    "ticket": ticket,
+                    "received_at": self._local(ticket.received_at),
+                    "stage": ticket.stage_id.name,
+                    "vendor": ticket.telephony_vendor_id.name or "",
+                    "reference": call.vendor_reference or "",
+                    "compliance": status_labels.get(ticket.response_status, ""),
+                    "in_time": ticket.response_in_time,
+                    "age_days": (now - ticket.received_at).days,
+                }
+            )
+        return lines
+
+    def _report_summary(self):
+        self.ensure_one()
+        tickets = self.ticket_ids
+        statuses = Counter(tickets.mapped("response_status"))
+        return {
+            "total": len(tickets),
+            "open": len(tickets.filtered(lambda t: not t.closed)),
+            "closed": len(tickets.filtered("closed")),
+            "in_time": statuses["met"],
+            "late": statuses["breached"],
+            "pending": statuses["on_track"] + statuses["at_risk"],
+            "by_vendor": Counter(
+                t.telephony_vendor_id.name or self.env._("IT division") for t in tickets
+            ),
+        }
+
+    def action_print(self):
+        return self.env.ref(
+            "council_telephony_reports.action_report_weekly"
+        ).report_action(self)

@@ -1,0 +1,3 @@
+from . import test_weeks
+from . import test_weekly_report
+from . import test_translations

@@ -1,0 +1,152 @@
+from datetime import datetime
+
+from freezegun import freeze_time
+
+from odoo.exceptions import AccessError
+
+from odoo.addons.council_telephony.tests.common import TelephonyCase
+
+
+class TestWeeklyReport(TelephonyCase):
+    """C10, 4.3.8: the Thursday report to the IT manager, exactly once a week."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.reports = cls.env["telephony.weekly.report"]
+        cls.reports.search([]).unlink()
+        cls.company.telephony_weekly_report_hour = 12.0
+
+    def _run(self, when, times=1):
+        with freeze_time(when):
+            for _ in range(times):
+                self.reports._cron_send_weekly_report()
+
+    def _local_ends(self):
+        return [
+            r._local(r.period_end).strftime("%Y-%m-%d %H:%M")
+            for r in self.reports.search([], order="period_end")
+        ]
+
+    def _sent_mails(self):
+        return self.env["mail.mail"].search([("model", "=", "telephony.weekly.report")])
+
+    def test_sent_once_on_thursday(self):
+        self._run("2026-12-03 09:59:00")  # Thursday 11:59 in Israel: last week's
+        self._run("2026-12-03 10:30:00", times=3)  # 12:30
+        self.assertEqual(self._local_ends(), ["2026-11-26 12:00", "2026-12-03 12:00"])
+        mails = self._sent_mails()
+        self.assertEqual(len(mails), 2)
+        self.assertEqual(mails.recipient_ids, self.manager.partner_id)
+        report = self.reports.search([], order="period_end desc", limit=1)
+        self.assertTrue(report.sent_at)
+        self.assertTrue(report.attachment_id)
+        self.assertIn(
+            report.attachment_id, mails[0].attachment_ids | mails[1].attachment_ids
+        )
+
+    def test_missed_weeks_are_caught_up_in_order(self):
+        self._run("2026-12-03 10:30:00")
+        # The scheduler was down for three weeks.
+        self._run("2026-12-24 10:30:00", times=2)
+        self.assertEqual(
+            self._local_ends(),
+            [
+                "2026-12-03 12:00",
+                "2026-12-10 12:00",
+                "2026-12-17 12:00",
+                "2026-12-24 12:00",
+            ],
+        )
+        weeks = self.reports.search([], order="period_end")
+        for previous, following in zip(weeks, weeks[1:], strict=False):
+            self.assertEqual(previous.period_end, following.period_start)
+        self.assertEqual(len(self._sent_mails()), 4)
+
+    def test_thursday_holiday_goes_out_the_day_before(self):
+        self._run("2026-04-01 09:30:00")  # Wednesday 12:30 (IDT): Thursday is Passover
+        self.assertEqual(self._local_ends()[-1], "2026-04-01 12:00")
+        # Nothing more on the holiday itself: the next week ends on 9.4.
+        self._run("2026-04-02 09:30:00")
+        self.assertEqual(self._local_ends(), ["2026-04-01 12:00"])
+
+    def test_daylight_saving_keeps_the_local_hour(self):
+        self._run("2026-10-22 09:30:00")  # Thursday 12:30 summer time
+        self._run("2026-10-29 10:30:00")  # Thursday 12:30 winter time
+        self.assertEqual(
+            self._local_ends()[-2:], ["2026-10-22 12:00", "2026-10-29 12:00"]
+        )
+        last = self.reports.search([], order="period_end desc", limit=1)
+        self.assertEqual(last.period_end, datetime(2026, 10, 29, 10, 0))
+        self.assertEqual(last.period_start, datetime(2026, 10, 22, 9, 0))
+
+    def test_content_in_the_managers_hebrew_right_to_left(self):
+        self.env["res.lang"]._activate_lang("he_IL")
+        self.env["ir.module.module"]._load_module_terms(
+            ["council_telephony", "council_telephony_reports"],
+            ["he_IL"],
+            overwrite=True,
+        )
+        self.manager.lang = "he_IL"
+        received = datetime(2026, 12, 1, 7, 0)
+        with freeze_time(received):
+            ticket = self._ticket(self.cat_line_repair, received_at=received)
+            self.env["telephony.vendor.call"].create(
+                {
+                    "ticket_id": ticket.id,
+                    "vendor_id": self.bezeq.id,
+                    "channel_type": "phone",
+                    "vendor_reference": "BZQ-4242",
+                }
+            )
+        with freeze_time("2026-12-03 10:30:00"):
+            self.reports._cron_send_weekly_report()
+            report = self.reports.search([], order="period_end desc", limit=1)
+            html = (
+                self.env["ir.actions.report"]
+                .with_context(lang="he_IL")
+                ._render_qweb_html(
+                    "council_telephony_reports.action_report_weekly", report.ids
+                )[0]
+                .decode()
+            )
+        self.assertIn('dir="rtl"', html)
+        self.assertIn("דוח טלפוניה שבועי", html)
+        self.assertIn(ticket.number, html)
+        self.assertIn("BZQ-4242", html)
+        self.assertIn("בזק", html)
+        self.assertIn("נפתחה קריאה לספק", html)  # its current stage
+        self.assertIn("הושג", html)  # 3-hour rule met
+        mail = self._sent_mails().filtered(
+            lambda m: report.attachment_id in m.attachment_ids
+        )
+        self.assertIn("דוח טלפוניה שבועי", mail.subject)
+
+    def test_content_in_english(self):
+        with freeze_time("2026-12-01 07:00:00"):
+            ticket = self._ticket(received_at=datetime(2026, 12, 1, 7, 0))
+        with freeze_time("2026-12-03 10:30:00"):
+            self.reports._cron_send_weekly_report()
+            report = self.reports.search([], order="period_end desc", limit=1)
+            self.assertIn(ticket, report.ticket_ids)
+            html = (
+                self.env["ir.actions.report"]
+                ._render_qweb_html(
+                    "council_telephony_reports.action_report_weekly", report.ids
+                )[0]
+                .decode()
+            )
+        self.assertIn("Weekly telephony report", html)
+        self.assertIn('dir="ltr"', html)
+        self.assertIn(ticket.number, html)
+        self.assertIn("Calls this week", html)
+
+    def test_who_reads_weekly_reports(self):
+        with freeze_time("2026-12-03 10:30:00"):
+            self.reports._cron_send_weekly_report()
+        report = self.reports.search([], limit=1)
+        for user in (self.manager, self.head):
+            report.with_user(user).read(["name"])
+        for user in (self.agent, self.employee, self.treasury):
+            with self.assertRaises(AccessError, msg=user.login):
+                report.with_user(user).read(["name"])
