@@ -33,6 +33,7 @@
         "wizards/telephony_escalate_views.xml",
         "wizards/telephony_holiday_load_views.xml",
         "views/telephony_escalation_views.xml",
+        "views/telephony_outage_views.xml",
         "views/council_telephony_menus.xml",
     ],
     "demo": ["demo/council_telephony_demo.xml"],

@@ -11,3 +11,5 @@ from . import telephony_vendor_call
 from . import telephony_escalation
 from . import resource_calendar
 from . import resource_calendar_leaves
+from . import telephony_outage
+from . import telephony_availability_month

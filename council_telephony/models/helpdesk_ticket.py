@@ -414,6 +414,23 @@ class HelpdeskTicket(models.Model):
             "context": {"default_ticket_id": self.id},
         }
 
+    def action_record_outage(self):
+        """3.2: record the outage this fault is part of."""
+        self.ensure_one()
+        return {
+            "name": self.env._("Record outage"),
+            "type": "ir.actions.act_window",
+            "res_model": "telephony.outage",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_ticket_id": self.id,
+                "default_vendor_call_id": self.vendor_call_ids[:1].id,
+                "default_cause": self.name,
+                "default_start": self.received_at,
+            },
+        }
+
     def action_view_vendor_calls(self):
         self.ensure_one()
         action = self.env["ir.actions.actions"]._for_xml_id(

@@ -37,6 +37,11 @@ class ResCompany(models.Model):
         help="On the eve of a holiday the council closes at this hour. "
         "0: no early closing.",
     )
+    telephony_availability_target = fields.Float(
+        string="Availability target (%)",
+        default=99.5,
+        help="3.2: the share of time the telephony system is to be available.",
+    )
     telephony_manager_id = fields.Many2one(
         comodel_name="res.users",
         string="IT manager",

@@ -23,6 +23,9 @@ class ResConfigSettings(models.TransientModel):
     telephony_manager_id = fields.Many2one(
         related="company_id.telephony_manager_id", readonly=False
     )
+    telephony_availability_target = fields.Float(
+        related="company_id.telephony_availability_target", readonly=False
+    )
 
     @api.constrains("telephony_extension_min_digits", "telephony_extension_max_digits")
     def _check_telephony_extension_digits(self):

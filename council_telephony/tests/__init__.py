@@ -12,3 +12,4 @@ from . import test_watcher
 from . import test_escalation
 from . import test_close
 from . import test_followup
+from . import test_outage
