@@ -16,6 +16,7 @@
         "data/ir_cron_data.xml",
         "report/telephony_weekly_report_templates.xml",
         "views/telephony_weekly_report_views.xml",
+        "views/telephony_usage_views.xml",
         "views/res_config_settings_views.xml",
     ],
     "development_status": "Alpha",

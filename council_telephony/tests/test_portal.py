@@ -103,6 +103,31 @@ class TestPortal(TelephonyCase, HttpCase):
             )
         )
 
+    def test_phone_faults_are_closed_by_the_it_division_not_the_portal(self):
+        mine = self._ticket(self.cat_pbx, user=self.portal_user)
+        done = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        self._login()
+        page = self.url_open(f"/my/ticket/{mine.id}")
+        self.assertIn(mine.number, page.text)
+        self.assertNotIn('action="/ticket/close"', page.text)
+        self.url_open(f"/ticket/close?ticket_id={mine.id}&stage_id={done.id}")
+        mine.invalidate_recordset()
+        self.assertFalse(mine.closed)
+
+    def test_another_employees_ticket_cannot_be_closed_by_url(self):
+        theirs = self.env["helpdesk.ticket"].create(
+            {
+                "name": "Printer",
+                "description": "<p>Jam</p>",
+                "partner_id": self.employee.partner_id.id,
+            }
+        )
+        done = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        self._login()
+        self.url_open(f"/ticket/close?ticket_id={theirs.id}&stage_id={done.id}")
+        theirs.invalidate_recordset()
+        self.assertFalse(theirs.closed)
+
     def test_another_employees_ticket_is_not_reachable_by_url(self):
         theirs = self._ticket(self.cat_pbx, user=self.employee)
         self._login()

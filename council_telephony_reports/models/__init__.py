@@ -1,3 +1,5 @@
 from . import res_company
 from . import res_config_settings
 from . import telephony_weekly_report
+from . import telephony_usage
+from . import telephony_idle_extension

@@ -11,3 +11,9 @@ class ResCompany(models.Model):
         "hour on Thursday, or on the working day before when Thursday is a "
         "holiday.",
     )
+    telephony_idle_months = fields.Integer(
+        string="Idle after (months)",
+        default=3,
+        help="An extension or line with no call in this many imported months "
+        "is listed as idle, with its monthly cost (4.2.5).",
+    )

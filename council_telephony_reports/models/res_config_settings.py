@@ -7,3 +7,6 @@ class ResConfigSettings(models.TransientModel):
     telephony_weekly_report_hour = fields.Float(
         related="company_id.telephony_weekly_report_hour", readonly=False
     )
+    telephony_idle_months = fields.Integer(
+        related="company_id.telephony_idle_months", readonly=False
+    )

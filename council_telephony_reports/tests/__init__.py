@@ -1,3 +1,5 @@
 from . import test_weeks
 from . import test_weekly_report
 from . import test_translations
+from . import test_usage_csv
+from . import test_usage_import

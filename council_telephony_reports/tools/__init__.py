@@ -1,1 +1,2 @@
+from . import usage_csv
 from . import weeks
