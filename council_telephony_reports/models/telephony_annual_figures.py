@@ -1,0 +1,143 @@
+from datetime import date, datetime, time
+
+import pytz
+
+from odoo import api, models
+
+
+class TelephonyAnnualFigures(models.AbstractModel):
+    """The figures of the annual report to the head of council (4.2.5, C19),
+    for a year and the year before, gathered by SQL aggregation (read_group,
+    aggregate queries), not loops over records. Shared by the PDF and the
+    spreadsheet."""
+
+    _name = "telephony.annual.figures"
+    _description = "Annual telephony figures"
+
+    @api.model
+    def _figures(self, year, company=None):
+        company = company or self.env.company
+        this, last = (
+            self._year_figures(year, company),
+            self._year_figures(year - 1, company),
+        )
+        return {"year": year, "company": company, "this": this, "last": last}
+
+    def _bounds(self, year, company):
+        tz = pytz.timezone(company.telephony_calendar_id.tz or "Asia/Jerusalem")
+
+        def utc(day):
+            local = tz.localize(datetime.combine(day, time.min))
+            return local.astimezone(pytz.utc).replace(tzinfo=None)
+
+        return utc(date(year, 1, 1)), utc(date(year + 1, 1, 1))
+
+    def _year_figures(self, year, company):
+        start, end = self._bounds(year, company)
+        tickets = self.env["helpdesk.ticket"].with_context(active_test=False)
+        domain = [
+            ("is_telephony", "=", True),
+            ("company_id", "=", company.id),
+            ("received_at", ">=", start),
+            ("received_at", "<", end),
+        ]
+        by_category = {
+            category.display_name if category else "": count
+            for category, count in tickets._read_group(
+                domain, ["category_id"], ["__count"]
+            )
+        }
+        by_vendor = {
+            vendor.name if vendor else "": count
+            for vendor, count in tickets._read_group(
+                domain, ["telephony_vendor_id"], ["__count"]
+            )
+        }
+        by_month = dict.fromkeys(range(1, 13), 0)
+        for month, count in tickets._read_group(
+            domain, ["received_at:month"], ["__count"]
+        ):
+            by_month[month.month] += count
+        judged = tickets._read_group(
+            domain + [("response_met_at", "!=", False)],
+            ["response_in_time"],
+            ["__count"],
+        )
+        in_time = sum(count for on_time, count in judged if on_time)
+        met = sum(count for _on_time, count in judged)
+        usage = self.env["telephony.usage"]
+        usage_domain = [
+            ("company_id", "=", company.id),
+            ("period", ">=", date(year, 1, 1)),
+            ("period", "<", date(year + 1, 1, 1)),
+        ]
+        by_department = {
+            department.display_name if department else "": (calls, minutes, cost)
+            for department, calls, minutes, cost in usage._read_group(
+                usage_domain,
+                ["department_id"],
+                ["calls:sum", "minutes:sum", "cost:sum"],
+            )
+        }
+        idle = self.env["telephony.idle.extension"]._read_group(
+            [("company_id", "=", company.id)], [], ["__count", "monthly_cost:sum"]
+        )[0]
+        return {
+            "tickets": sum(by_category.values()),
+            "by_category": by_category,
+            "by_vendor": by_vendor,
+            "by_month": by_month,
+            "in_time": in_time,
+            "met": met,
+            "compliance": round(100.0 * in_time / met, 1) if met else None,
+            "vendors": self._vendor_performance(start, end, company),
+            "usage": by_department,
+            "usage_total": tuple(
+                sum(values[i] for values in by_department.values()) for i in range(3)
+            ),
+            "availability": self.env["telephony.outage"]._availability(
+                date(year, 1, 1), date(year, 12, 31), company
+            ),
+            "idle_count": idle[0],
+            "idle_monthly_cost": idle[1] or 0.0,
+        }
+
+    def _vendor_performance(self, start, end, company):
+        """Per vendor: calls opened, median hours from report to call and from
+        call to resolution, share resolved."""
+        self.env["telephony.vendor.call"].flush_model()
+        self.env["helpdesk.ticket"].flush_model()
+        self.env.cr.execute(
+            """
+            SELECT v.name->>%(lang)s, v.name->>'en_US', COUNT(*),
+                   percentile_cont(0.5) WITHIN GROUP (ORDER BY
+                       EXTRACT(EPOCH FROM c.opened_at - t.received_at) / 3600),
+                   percentile_cont(0.5) WITHIN GROUP (ORDER BY
+                       EXTRACT(EPOCH FROM c.resolved_at - c.opened_at) / 3600),
+                   COUNT(*) FILTER (WHERE c.state = 'resolved')
+              FROM telephony_vendor_call c
+              JOIN helpdesk_ticket t ON t.id = c.ticket_id
+              JOIN telephony_vendor v ON v.id = c.vendor_id
+             WHERE t.company_id = %(company)s
+               AND c.opened_at >= %(start)s AND c.opened_at < %(end)s
+             GROUP BY v.id, v.name
+             ORDER BY 3 DESC
+            """,
+            {
+                "lang": self.env.lang or "en_US",
+                "company": company.id,
+                "start": start,
+                "end": end,
+            },
+        )
+        rows = self.env.cr.fetchall()
+        return [
+            {
+                "vendor": name or name_en,
+                "calls": calls,
+                "to_call_hours": to_call,
+                "repair_hours": repair,
+                "resolved": resolved,
+            }
+            for name, name_en, calls, to_call, repair, resolved in rows
+        ]

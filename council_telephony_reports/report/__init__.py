@@ -1,0 +1,2 @@
+from . import report_annual
+from . import report_annual_xlsx

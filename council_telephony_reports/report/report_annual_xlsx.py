@@ -1,0 +1,108 @@
+from odoo import models
+
+
+class ReportAnnualXlsx(models.AbstractModel):
+    """The annual report's figures as a spreadsheet (OCA report_xlsx)."""
+
+    _name = "report.council_telephony_reports.report_annual_xlsx"
+    _inherit = "report.report_xlsx.abstract"
+    _description = "Annual telephony report (spreadsheet)"
+
+    def generate_xlsx_report(self, workbook, data, wizards):
+        figures_model = self.env["telephony.annual.figures"]
+        bold = workbook.add_format({"bold": True})
+        for wizard in wizards:
+            figures = figures_model._figures(wizard.year, wizard.company_id)
+            this, last = figures["this"], figures["last"]
+            year, previous = str(wizard.year), str(wizard.year - 1)
+            sheet = workbook.add_worksheet(self.env._("Summary"))
+            if self.env.lang == "he_IL":
+                sheet.right_to_left()
+            rows = [
+                (self.env._("Phone faults"), this["tickets"], last["tickets"]),
+                (
+                    self.env._("Vendor call within 3 hours (%)"),
+                    this["compliance"],
+                    last["compliance"],
+                ),
+                (
+                    self.env._("Availability (%)"),
+                    this["availability"],
+                    last["availability"],
+                ),
+                (self.env._("Calls"), this["usage_total"][0], last["usage_total"][0]),
+                (self.env._("Minutes"), this["usage_total"][1], last["usage_total"][1]),
+                (self.env._("Cost"), this["usage_total"][2], last["usage_total"][2]),
+                (self.env._("Idle extensions and lines"), this["idle_count"], None),
+                (self.env._("Their cost a year"), this["idle_monthly_cost"] * 12, None),
+            ]
+            self._write_table(sheet, bold, ["", year, previous], rows)
+            for title, key in (
+                (self.env._("By fault kind"), "by_category"),
+                (self.env._("By vendor"), "by_vendor"),
+            ):
+                sheet = workbook.add_worksheet(title)
+                keys = sorted(set(this[key]) | set(last[key]))
+                self._write_table(
+                    sheet,
+                    bold,
+                    ["", year, previous],
+                    [(k, this[key].get(k, 0), last[key].get(k, 0)) for k in keys],
+                )
+            sheet = workbook.add_worksheet(self.env._("By month"))
+            self._write_table(
+                sheet,
+                bold,
+                ["", year, previous],
+                [(m, this["by_month"][m], last["by_month"][m]) for m in range(1, 13)],
+            )
+            sheet = workbook.add_worksheet(self.env._("Usage by department"))
+            departments = sorted(set(this["usage"]) | set(last["usage"]))
+            empty = (0, 0, 0)
+            self._write_table(
+                sheet,
+                bold,
+                [
+                    "",
+                    self.env._("Calls"),
+                    self.env._("Minutes"),
+                    self.env._("Cost"),
+                    self.env._("Cost") + f" {previous}",
+                ],
+                [
+                    (d, *this["usage"].get(d, empty), last["usage"].get(d, empty)[2])
+                    for d in departments
+                ],
+            )
+            sheet = workbook.add_worksheet(self.env._("Vendors"))
+            self._write_table(
+                sheet,
+                bold,
+                [
+                    "",
+                    self.env._("Calls"),
+                    self.env._("Hours to vendor call (median)"),
+                    self.env._("Hours to repair (median)"),
+                    self.env._("Resolved"),
+                ],
+                [
+                    (
+                        v["vendor"],
+                        v["calls"],
+                        v["to_call_hours"],
+                        v["repair_hours"],
+                        v["resolved"],
+                    )
+                    for v in this["vendors"]
+                ],
+            )
+
+    @staticmethod
+    def _write_table(sheet, bold, header, rows):
+        sheet.write_row(0, 0, header, bold)
+        for index, row in enumerate(rows, start=1):
+            sheet.write_row(
+                index, 0, [value if value is not None else "" for value in row]
+            )
+        sheet.set_column(0, 0, 36)
+        sheet.set_column(1, len(header), 16)

@@ -1,0 +1,161 @@
+import base64
+import io
+from datetime import datetime
+
+import openpyxl
+from freezegun import freeze_time
+
+from odoo.exceptions import AccessError
+
+from odoo.addons.council_telephony.tests.common import TelephonyCase
+
+HEADER = "period,number,department,calls,minutes,cost\n"
+
+
+class TestAnnualReport(TelephonyCase):
+    """C19, 4.2.5: the year's figures, the year before beside them."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.calendar._council_load_holidays(2025)
+        # What the database held before (demo data): the test counts on top.
+        cls.before = cls.env["telephony.annual.figures"]._figures(2026)
+
+        def ticket(category, when, **vals):
+            with freeze_time(when):
+                return cls._ticket(category, received_at=when, **vals)
+
+        # 2026: two device faults (one call in time, one late), a line repair
+        # with no call yet, an internal fault; 2025: one device fault.
+        in_time = ticket(cls.cat_device, datetime(2026, 3, 1, 7, 0))
+        late = ticket(cls.cat_device, datetime(2026, 3, 2, 7, 0))
+        ticket(cls.cat_line_repair, datetime(2026, 5, 3, 7, 0))
+        ticket(cls.cat_other, datetime(2026, 5, 4, 7, 0))
+        ticket(cls.cat_device, datetime(2025, 6, 1, 7, 0))
+        calls = cls.env["telephony.vendor.call"]
+        for record, opened, resolved in (
+            (in_time, datetime(2026, 3, 1, 8, 0), datetime(2026, 3, 1, 12, 0)),
+            (late, datetime(2026, 3, 3, 7, 0), datetime(2026, 3, 3, 15, 0)),
+        ):
+            call = calls.create(
+                {
+                    "ticket_id": record.id,
+                    "vendor_id": cls.tadiran.id,
+                    "channel_type": "phone",
+                    "opened_at": opened,
+                }
+            )
+            call.write({"state": "resolved", "resolved_at": resolved})
+        cls.env["telephony.outage"].create(
+            {
+                "cause": "PBX",
+                "start": datetime(2026, 2, 10, 8),
+                "end": datetime(2026, 2, 10, 16),
+            }
+        )
+        wizard = (
+            cls.env["telephony.usage.import"]
+            .with_user(cls.manager)
+            .create(
+                {
+                    "file": base64.b64encode(
+                        (
+                            HEADER
+                            + "2026-01,4101,Education,100,300,50\n"
+                            + "2026-02,4101,Education,60,100,40\n"
+                            + "2025-01,4101,Education,80,200,45\n"
+                        ).encode()
+                    )
+                }
+            )
+        )
+        wizard.action_import()
+        cls.report = cls.env["telephony.annual.report"].create({"year": 2026})
+
+    def test_figures_against_a_known_dataset(self):
+        figures = self.env["telephony.annual.figures"]._figures(2026)
+        this, last = figures["this"], figures["last"]
+        before, before_last = self.before["this"], self.before["last"]
+
+        def added(key, *path):
+            now, then = this[key], before[key]
+            for step in path:
+                now, then = now.get(step, 0), then.get(step, 0)
+            return now - then
+
+        self.assertEqual(added("tickets"), 4)
+        self.assertEqual(last["tickets"] - before_last["tickets"], 1)
+        self.assertEqual(added("by_month", 3), 2)
+        self.assertEqual(added("by_month", 5), 2)
+        self.assertEqual(added("by_vendor", self.tadiran.name), 2)
+        self.assertEqual(added("by_vendor", self.bezeq.name), 1)
+        self.assertEqual(added("in_time"), 1)
+        self.assertEqual(added("met"), 2)
+        self.assertEqual(
+            this["compliance"], round(100.0 * this["in_time"] / this["met"], 1)
+        )
+        self.assertEqual(this["usage_total"], (160, 400.0, 90.0))
+        self.assertEqual(last["usage_total"], (80, 200.0, 45.0))
+        self.assertEqual(
+            this["usage"][self.department.display_name], (160, 400.0, 90.0)
+        )
+        self.assertAlmostEqual(this["availability"], round(100 * (1 - 8 / 8760), 3))
+        self.assertEqual(last["availability"], 100.0)
+        tadiran = [v for v in this["vendors"] if v["vendor"] == self.tadiran.name][0]
+        self.assertEqual(tadiran["calls"], 2)
+        self.assertEqual(tadiran["resolved"], 2)
+        # Median of 1 h and 24 h to the call; of 4 h and 8 h to the repair.
+        self.assertAlmostEqual(tadiran["to_call_hours"], 12.5)
+        self.assertAlmostEqual(tadiran["repair_hours"], 6.0)
+
+    def test_pdf_in_hebrew_right_to_left(self):
+        self.env["res.lang"]._activate_lang("he_IL")
+        self.env["ir.module.module"]._load_module_terms(
+            ["council_telephony", "council_telephony_reports"],
+            ["he_IL"],
+            overwrite=True,
+        )
+        html = (
+            self.env["ir.actions.report"]
+            .with_context(lang="he_IL")
+            ._render_qweb_html(
+                "council_telephony_reports.action_report_annual", self.report.ids
+            )[0]
+            .decode()
+        )
+        self.assertIn('dir="rtl"', html)
+        self.assertIn("דוח טלפוניה שנתי", html)
+        self.assertIn("תדיראן", html)
+        self.assertIn("03/2026", html)
+        compliance = self.env["telephony.annual.figures"]._figures(2026)["this"][
+            "compliance"
+        ]
+        self.assertIn(f"{compliance}%", html)
+
+    def test_spreadsheet(self):
+        content, kind = self.env["ir.actions.report"]._render(
+            "council_telephony_reports.action_report_annual_xlsx", self.report.ids
+        )
+        self.assertEqual(kind, "xlsx")
+        book = openpyxl.load_workbook(io.BytesIO(content))
+        summary = book.worksheets[0]
+        rows = {
+            row[0].value: (row[1].value, row[2].value)
+            for row in summary.iter_rows(min_row=2)
+        }
+        figures = self.env["telephony.annual.figures"]._figures(2026)
+        self.assertEqual(
+            rows["Phone faults"],
+            (figures["this"]["tickets"], figures["last"]["tickets"]),
+        )
+        self.assertEqual(rows["Cost"], (90, 45))
+        self.assertIn("Usage by department", book.sheetnames)
+
+    def test_who_gets_the_annual_report(self):
+        self.env["telephony.annual.report"].with_user(self.head).create({"year": 2026})
+        for user in (self.agent, self.employee, self.treasury):
+            with self.assertRaises(AccessError, msg=user.login):
+                self.env["telephony.annual.report"].with_user(user).create(
+                    {"year": 2026}
+                )
