@@ -1,6 +1,10 @@
+import logging
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
+
+_logger = logging.getLogger(__name__)
 
 OPEN_CALL_STATES = ("open", "in_progress")
 RESPONSE_STATUSES = [
@@ -201,10 +205,14 @@ class HelpdeskTicket(models.Model):
                 -company.telephony_at_risk_hours, deadline, around
             )
 
-    @api.depends("vendor_call_ids.opened_at", "telephony_resolved_at")
+    @api.depends(
+        "vendor_call_ids.opened_at", "vendor_call_ids.state", "telephony_resolved_at"
+    )
     def _compute_response_met_at(self):
         for ticket in self:
-            moments = ticket.vendor_call_ids.mapped("opened_at")
+            # A call cancelled (e.g. opened with the wrong vendor) meets nothing.
+            calls = ticket.vendor_call_ids.filtered(lambda c: c.state != "cancelled")
+            moments = calls.mapped("opened_at")
             if ticket.telephony_resolved_at:
                 moments.append(ticket.telephony_resolved_at)
             ticket.response_met_at = min(moments, default=False)
@@ -583,12 +591,16 @@ class HelpdeskTicket(models.Model):
 
     def _telephony_escalate(self, reason, trigger="manual", vendor_call=None):
         """4.3.9: hand the ticket to the IT manager set in the settings. By an
-        agent and automatically alike."""
+        agent and automatically alike; a scheduled job with no IT manager to
+        hand to logs it and goes on with the other tickets."""
         if not (reason or "").strip():
             raise UserError(self.env._("Say why the ticket is escalated."))
         escalations = self.env["telephony.escalation"]
         for ticket in self:
             manager = ticket.company_id.telephony_manager_id or ticket.team_id.user_id
+            if not manager and trigger != "manual":
+                _logger.warning("No IT manager to escalate %s to", ticket.number)
+                continue
             if not manager:
                 raise UserError(
                     self.env._(
@@ -627,10 +639,23 @@ class HelpdeskTicket(models.Model):
             )
         self.reporter_informed_at = fields.Datetime.now()
 
+    def _track_template(self, tracking):
+        res = super()._track_template(tracking)
+        # Our closing e-mail, with how the fault was handled, replaces the
+        # helpdesk's generic "ticket closed" one.
+        if self[:1].is_telephony and self[:1].stage_id.closed:
+            res.pop("stage_id", None)
+        return res
+
     def message_post(self, **kwargs):
         partners = self.env["res.partner"].browse(kwargs.get("partner_ids") or [])
         self.env["telephony.vendor"]._check_management_contact(partners)
         return super().message_post(**kwargs)
+
+    def message_subscribe(self, partner_ids=None, subtype_ids=None):
+        partners = self.env["res.partner"].browse(partner_ids or [])
+        self.env["telephony.vendor"]._check_management_contact(partners)
+        return super().message_subscribe(partner_ids, subtype_ids)
 
     def _telephony_sync_stage(self):
         """Move each ticket to the stage matching its vendor calls (4.3.6)."""

@@ -1,6 +1,12 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+# The vendor's working details: for the IT division and management only.
+STAFF = (
+    "council_telephony.council_telephony_group_agent,"
+    "council_telephony.council_telephony_group_head"
+)
+
 CHANNEL_TYPES = [
     ("email", "E-mail"),
     ("phone", "Phone"),
@@ -42,14 +48,16 @@ class TelephonyVendor(models.Model):
     )
     request_email = fields.Char(
         string="Request e-mail",
+        groups=STAFF,
         tracking=True,
         help="Service requests are e-mailed here when the channel is e-mail.",
     )
-    request_phone = fields.Char(string="Request phone", tracking=True)
-    request_url = fields.Char(string="Request portal", tracking=True)
+    request_phone = fields.Char(string="Request phone", tracking=True, groups=STAFF)
+    request_url = fields.Char(string="Request portal", tracking=True, groups=STAFF)
     request_instructions = fields.Html(
         string="How to open a call",
         translate=True,
+        groups=STAFF,
         help="What the agent needs to know to open a call on this channel: "
         "customer number, menu choices, portal account.",
     )
@@ -67,6 +75,7 @@ class TelephonyVendor(models.Model):
     )
     conduct_rules = fields.Html(
         string="Rules of conduct",
+        groups=STAFF,
         help="4.1.3: how the council works with this vendor, set by the IT "
         "manager and shown to agents on every call.",
     )
@@ -74,6 +83,7 @@ class TelephonyVendor(models.Model):
         comodel_name="res.partner",
         relation="telephony_vendor_management_contact_rel",
         string="Management contacts",
+        groups=STAFF,
         help="4.2.7: only the IT manager writes to these contacts.",
     )
     category_ids = fields.One2many(

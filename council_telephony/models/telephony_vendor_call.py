@@ -208,6 +208,11 @@ class TelephonyVendorCall(models.Model):
             self.ticket_id._telephony_sync_stage()
         return res
 
+    def message_subscribe(self, partner_ids=None, subtype_ids=None):
+        partners = self.env["res.partner"].browse(partner_ids or [])
+        self.env["telephony.vendor"]._check_management_contact(partners)
+        return super().message_subscribe(partner_ids, subtype_ids)
+
     def message_post(self, **kwargs):
         partners = self.env["res.partner"].browse(kwargs.get("partner_ids") or [])
         self.env["telephony.vendor"]._check_management_contact(partners)

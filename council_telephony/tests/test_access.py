@@ -51,13 +51,24 @@ class TestAccess(TelephonyCase):
         model = "telephony.vendor"
         self._check(
             {
+                # Everyone sees who the vendors are; only IT and management
+                # see how to reach them and the manager's rules (4.1.3, 4.2.7).
                 "read": ("employee", "employee2", "agent", "manager", "head"),
+                "read_details": ("agent", "manager", "head"),
                 "create": ("manager",),
                 "write": ("manager",),
                 "unlink": ("manager",),
             },
             {
-                "read": lambda u: self.tadiran.with_user(u).read(["request_email"]),
+                "read": lambda u: self.tadiran.with_user(u).read(["name"]),
+                "read_details": lambda u: self.tadiran.with_user(u).read(
+                    [
+                        "request_email",
+                        "request_instructions",
+                        "conduct_rules",
+                        "management_contact_ids",
+                    ]
+                ),
                 "create": lambda u: self.env[model].with_user(u).create({"name": "V"}),
                 "write": lambda u: self.tadiran.with_user(u).write(
                     {"request_phone": "1"}

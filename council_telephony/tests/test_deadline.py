@@ -96,6 +96,22 @@ class TestDeadline(TelephonyCase):
             self.assertEqual(internal.response_status, "breached")  # met, but late
             self.assertFalse(internal.response_in_time)
 
+    def test_a_cancelled_call_meets_nothing(self):
+        with freeze_time("2026-11-29 06:30:00"):
+            ticket = self._ticket(received_at=datetime(2026, 11, 29, 6, 0))
+            call = self.env["telephony.vendor.call"].create(
+                {
+                    "ticket_id": ticket.id,
+                    "vendor_id": self.bezeq.id,
+                    "channel_type": "phone",
+                }
+            )
+            self.assertEqual(ticket.response_status, "met")
+            call.action_cancel()  # opened with the wrong vendor
+            ticket.invalidate_recordset(["response_status"])
+            self.assertFalse(ticket.response_met_at)
+            self.assertEqual(ticket.response_status, "on_track")
+
     def test_status_is_searchable(self):
         with freeze_time("2026-11-29 06:00:00"):
             on_track = self._ticket(received_at=datetime(2026, 11, 29, 6, 0))

@@ -86,6 +86,9 @@ class TestEscalation(TelephonyCase):
             self.ticket.with_user(self.agent).message_post(
                 body="Please send someone", partner_ids=director.ids
             )
+        with self.assertRaisesRegex(AccessError, "Only the IT manager writes"):
+            call.with_user(self.agent).message_subscribe(partner_ids=director.ids)
+        self.assertNotIn(director, call.message_partner_ids)
         call.with_user(self.manager).message_post(
             body="Our agreement says four hours.", partner_ids=director.ids
         )

@@ -88,6 +88,14 @@ class TestWatcher(TelephonyCase):
         self.assertTrue(all(tickets.mapped("response_breach_notified_at")))
         self.assertEqual(len(tickets.escalation_ids), 3)
 
+    def test_no_it_manager_does_not_stop_the_job(self):
+        self.company.telephony_manager_id = False
+        self.team.user_id = False
+        self._run(BREACHED)
+        self.assertTrue(self.ticket.response_breach_notified_at)
+        self.assertFalse(self.ticket.escalation_ids)
+        self.assertEqual(len(self._mails("missed")), 1)  # the agent still hears
+
     def test_met_tickets_are_left_alone(self):
         with freeze_time("2026-11-29 07:00:00"):
             self.env["telephony.vendor.call"].create(

@@ -40,14 +40,18 @@ class TelephonyIdleExtension(models.Model):
                        - make_interval(months => COALESCE(c.telephony_idle_months, 3))
                  GROUP BY u.company_id, u.extension_id
             )
+            -- A register entry absent from the exports (zero traffic left
+            -- out) is idle too, its cost unknown.
             SELECT e.id AS id, e.id AS extension_id, e.company_id,
-                   e.department_id, w.months,
+                   e.department_id, COALESCE(w.months, 0) AS months,
                    ROUND((w.cost / NULLIF(w.months, 0))::numeric, 2) AS monthly_cost,
                    (SELECT max(u2.period) FROM telephony_usage u2
                      WHERE u2.extension_id = e.id AND u2.calls > 0) AS last_call_period
-              FROM window_usage w
-              JOIN telephony_extension e ON e.id = w.extension_id
-              JOIN res_company c ON c.id = w.company_id
-             WHERE e.active AND w.calls = 0
-               AND w.months >= COALESCE(c.telephony_idle_months, 3)
+              FROM telephony_extension e
+              JOIN latest l ON l.company_id = e.company_id
+              JOIN res_company c ON c.id = e.company_id
+         LEFT JOIN window_usage w ON w.extension_id = e.id
+             WHERE e.active AND COALESCE(w.calls, 0) = 0
+               AND (w.months IS NULL
+                    OR w.months >= COALESCE(c.telephony_idle_months, 3))
         """

@@ -177,7 +177,8 @@ class TelephonyWeeklyReport(models.Model):
         for report in self:
             manager = report.company_id.telephony_manager_id
             report = report.with_context(lang=manager.lang)
-            content, _type = self.env["ir.actions.report"]._render_qweb_pdf(
+            reports = self.env["ir.actions.report"].with_context(lang=manager.lang)
+            content, _type = reports._render_qweb_pdf(
                 "council_telephony_reports.action_report_weekly", report.ids
             )
             attachment = self.env["ir.attachment"].create(

@@ -19,7 +19,7 @@ class TestUsageCsv(BaseCase):
             "\ufeffperiod;number;department;calls;minutes;cost\n"
             "2026-10;2101;מחלקת חינוך;134;412.5;38.90\n"
             "\n"
-            "2026-10;2205;;0;0;1,024.50\n"
+            "2026-10;2205;;0;12,5;1024,50\n"
         ).encode()
         rows, errors = parse(data, numbers)
         self.assertFalse(errors)
@@ -27,6 +27,12 @@ class TestUsageCsv(BaseCase):
         self.assertEqual(rows[0].period, date(2026, 10, 1))
         self.assertEqual(rows[1].line, 4)
         self.assertEqual(rows[1].cost, 1024.5)
+        self.assertEqual(rows[1].minutes, 12.5)
+        comma_file = (
+            b"period,number,department,calls,minutes,cost\n"
+            b'2026-10,2205,,1,2,"1,024.50"\n'
+        )
+        self.assertEqual(parse(comma_file, numbers)[0][0].cost, 1024.5)
 
     def test_every_bad_row_is_named(self):
         data = (

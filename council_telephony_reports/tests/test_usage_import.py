@@ -70,6 +70,11 @@ class TestUsageImport(TelephonyCase):
         self.assertEqual(self._usage("2026-10-01").mapped("calls"), [30])
         self.assertEqual(self._usage("2026-11-01").mapped("calls"), [20])
 
+    def test_two_sources_of_one_month_keep_their_numbers(self):
+        self._import(HEADER + "2026-10,4101,,10,1,1\n")  # the PBX export
+        self._import(HEADER + "2026-10,04-812-3456,,5,1,1\n")  # the carrier's
+        self.assertEqual(sorted(self._usage("2026-10-01").mapped("calls")), [5, 10])
+
     def test_idle_extensions_and_their_cost(self):
         self.company.telephony_idle_months = 3
         rows = "".join(
@@ -77,11 +82,21 @@ class TestUsageImport(TelephonyCase):
             for month in (8, 9, 10)
         )
         self._import(HEADER + "2026-07,4199,,7,20,24.50\n" + rows)
-        idle = self.env["telephony.idle.extension"].search([])
-        self.assertEqual(idle.extension_id, self.idle)
+        idle = self.env["telephony.idle.extension"].search(
+            [("extension_id", "=", self.idle.id)]
+        )
+        self.assertEqual(len(idle), 1)
         self.assertAlmostEqual(idle.monthly_cost, 24.5)
         self.assertEqual(idle.months, 3)
         self.assertEqual(str(idle.last_call_period), "2026-07-01")
+        # 4101 had calls: not idle. A register entry missing from the exports is.
+        listed = self.env["telephony.idle.extension"].search([]).extension_id
+        self.assertNotIn(self.extension, listed)
+        absent = self.env["telephony.extension"].create({"number": "4198"})
+        self.env.invalidate_all()
+        self.assertIn(
+            absent, self.env["telephony.idle.extension"].search([]).extension_id
+        )
 
     def test_only_the_it_manager_imports(self):
         for user in (self.agent, self.head, self.employee, self.treasury):

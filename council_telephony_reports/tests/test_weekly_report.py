@@ -122,6 +122,31 @@ class TestWeeklyReport(TelephonyCase):
         )
         self.assertIn("דוח טלפוניה שבועי", mail.subject)
 
+    def test_the_archived_pdf_is_in_the_managers_language(self):
+        self.env["res.lang"]._activate_lang("he_IL")
+        self.env["ir.module.module"]._load_module_terms(
+            ["council_telephony", "council_telephony_reports"],
+            ["he_IL"],
+            overwrite=True,
+        )
+        self.manager.lang = "he_IL"
+        with freeze_time("2026-12-01 07:00:00"):
+            self._ticket(received_at=datetime(2026, 12, 1, 7, 0))
+        self._run("2026-12-03 10:30:00")
+        report = self.reports.search([], order="period_end desc", limit=1)
+        archived = report.attachment_id.raw.decode()  # HTML when tests run
+        self.assertIn('dir="rtl"', archived)
+        self.assertIn("תקלה במכשיר", archived)  # the fault kind, in Hebrew
+        self.assertIn("חדשה", archived)  # its stage
+
+    def test_a_new_report_hour_neither_overlaps_nor_leaves_a_gap(self):
+        self._run("2026-12-03 10:30:00")  # week ending Thursday 12:00
+        self.company.telephony_weekly_report_hour = 14.0
+        self._run("2026-12-03 12:30:00")  # 14:30 the same Thursday
+        weeks = self.reports.search([], order="period_end")
+        for previous, following in zip(weeks, weeks[1:], strict=False):
+            self.assertEqual(previous.period_end, following.period_start)
+
     def test_content_in_english(self):
         with freeze_time("2026-12-01 07:00:00"):
             ticket = self._ticket(received_at=datetime(2026, 12, 1, 7, 0))

@@ -21,8 +21,15 @@ RowError = namedtuple("RowError", "line reason value")
 _PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
 
 
-def _number(text, integer=False):
-    text = text.strip().replace(",", "") if text else ""
+def _number(text, integer=False, decimal_comma=False):
+    # In a semicolon file a comma is the decimal separator (12,5); in a comma
+    # file it can only be a thousands separator inside quotes (1,024.50).
+    text = (text or "").strip()
+    text = (
+        text.replace(".", "").replace(",", ".")
+        if decimal_comma
+        else text.replace(",", "")
+    )
     if not text:
         raise ValueError
     value = int(text) if integer else float(text)
@@ -75,8 +82,8 @@ def iter_parse(data, parse_number):
             continue
         try:
             calls = _number(value["calls"], integer=True)
-            minutes = _number(value["minutes"])
-            cost = _number(value["cost"])
+            minutes = _number(value["minutes"], decimal_comma=delimiter == ";")
+            cost = _number(value["cost"], decimal_comma=delimiter == ";")
         except ValueError:
             amounts = f"{value['calls']} / {value['minutes']} / {value['cost']}"
             yield RowError(line, "amount", amounts)

@@ -43,7 +43,10 @@ def week_of(moment, report_time, is_working_day):
 def weeks_between(after, until, report_time, is_working_day):
     """The consecutive weeks whose end is after ``after`` and not after ``until``."""
     weeks = []
-    start, end = week_of(after + timedelta(microseconds=1), report_time, is_working_day)
+    # Start exactly where the last week ended, even if the report hour or the
+    # calendar changed since: no overlap, no gap.
+    start = after
+    end = week_of(after + timedelta(microseconds=1), report_time, is_working_day)[1]
     while end <= until:
         weeks.append((start, end))
         following = week_of(

@@ -16,7 +16,7 @@ SHOWN_ERRORS = 100
 class TelephonyUsageImport(models.TransientModel):
     """C18: import a month (or months) of usage from a PBX or carrier CSV.
     Everything is checked first; one bad row and nothing is imported. A
-    period imported again replaces the earlier import. Rows go in by
+    number's month imported again replaces the earlier import. Rows go in by
     PostgreSQL COPY, not one ORM create each."""
 
     _name = "telephony.usage.import"
@@ -142,17 +142,35 @@ class TelephonyUsageImport(models.TransientModel):
         )
 
     def _store(self, buffer, periods, company):
-        """Replace the file's periods for the company, in one bulk COPY."""
+        """Load the rows by COPY into a work table, then replace what the
+        file brings: the same month of the same number (a PBX export and a
+        carrier export of one month each keep their own numbers)."""
         usage = self.env["telephony.usage"]
         usage.flush_model()
-        self.env.cr.execute(
-            "DELETE FROM telephony_usage WHERE company_id = %s AND period = ANY(%s)",
-            (company.id, sorted(periods)),
+        cr = self.env.cr
+        cr.execute(
+            """CREATE TEMP TABLE telephony_usage_incoming
+                   (LIKE telephony_usage INCLUDING DEFAULTS) ON COMMIT DROP"""
         )
-        self.env.cr._obj.copy_expert(
-            """COPY telephony_usage (company_id, period, number, extension_id,
-                   department_id, calls, minutes, cost)
+        cr._obj.copy_expert(
+            """COPY telephony_usage_incoming (company_id, period, number,
+                   extension_id, department_id, calls, minutes, cost)
                FROM STDIN WITH (FORMAT csv)""",
             buffer,
         )
+        cr.execute(
+            """DELETE FROM telephony_usage u
+                USING (SELECT DISTINCT company_id, period, number
+                         FROM telephony_usage_incoming) i
+                WHERE u.company_id = i.company_id AND u.period = i.period
+                  AND u.number = i.number"""
+        )
+        cr.execute(
+            """INSERT INTO telephony_usage (company_id, period, number,
+                   extension_id, department_id, calls, minutes, cost)
+               SELECT company_id, period, number, extension_id, department_id,
+                      calls, minutes, cost
+                 FROM telephony_usage_incoming"""
+        )
+        cr.execute("DROP TABLE telephony_usage_incoming")
         usage.invalidate_model()
