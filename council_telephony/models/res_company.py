@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+import pytz
+
 from odoo import fields, models
 
 
@@ -55,6 +57,10 @@ class ResCompany(models.Model):
         help="Receives escalations, deadline alerts and the weekly report "
         "(4.1.2, 4.3.9).",
     )
+
+    def _telephony_tz(self):
+        """The council's time zone: its working calendar's."""
+        return pytz.timezone(self.telephony_calendar_id.tz or "Asia/Jerusalem")
 
     def _telephony_plan_hours(self, hours, start, round_the_clock=False):
         """The moment ``hours`` after ``start`` (naive UTC): working hours on

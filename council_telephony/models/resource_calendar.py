@@ -4,7 +4,7 @@ import pytz
 
 from odoo import api, fields, models
 
-from ..tools import israeli_calendar
+from ..tools import israeli_calendar, localtime
 
 
 class ResourceCalendar(models.Model):
@@ -48,18 +48,14 @@ class ResourceCalendar(models.Model):
                         "company_id": calendar.company_id.id,
                         "resource_id": False,
                         "time_type": "leave",
-                        "date_from": self._council_to_utc(tz, closure.start),
-                        "date_to": self._council_to_utc(tz, closure.end),
+                        "date_from": localtime.to_utc(tz, closure.start),
+                        "date_to": localtime.to_utc(tz, closure.end),
                         "council_closure_date": closure.day,
                         "council_closure_kind": closure.kind,
                     }
                 )
             created |= leaves.create(values)
         return created
-
-    @staticmethod
-    def _council_to_utc(tz, local):
-        return tz.localize(local).astimezone(pytz.utc).replace(tzinfo=None)
 
     @api.model
     def _cron_load_israeli_holidays(self):

@@ -1,9 +1,9 @@
 from datetime import datetime, time
 
-import pytz
-
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+
+from ..tools import localtime
 
 
 class TelephonyOutage(models.Model):
@@ -91,14 +91,10 @@ class TelephonyOutage(models.Model):
         weighted by the share affected, over the period's hours. Computed in
         SQL."""
         company = company or self.env.company
-        tz = pytz.timezone(company.telephony_calendar_id.tz or "Asia/Jerusalem")
+        tz = company._telephony_tz()
 
         def utc(day):
-            return (
-                tz.localize(datetime.combine(day, time.min))
-                .astimezone(pytz.utc)
-                .replace(tzinfo=None)
-            )
+            return localtime.to_utc(tz, datetime.combine(day, time.min))
 
         start = utc(date_from)
         end = utc(fields.Date.add(date_to, days=1))

@@ -1,2 +1,3 @@
 from . import israeli_calendar
+from . import localtime
 from . import numbering

@@ -1,8 +1,8 @@
 from datetime import date, datetime, time
 
-import pytz
-
 from odoo import api, models
+
+from odoo.addons.council_telephony.tools import localtime
 
 
 class TelephonyAnnualFigures(models.AbstractModel):
@@ -24,13 +24,11 @@ class TelephonyAnnualFigures(models.AbstractModel):
         return {"year": year, "company": company, "this": this, "last": last}
 
     def _bounds(self, year, company):
-        tz = pytz.timezone(company.telephony_calendar_id.tz or "Asia/Jerusalem")
-
-        def utc(day):
-            local = tz.localize(datetime.combine(day, time.min))
-            return local.astimezone(pytz.utc).replace(tzinfo=None)
-
-        return utc(date(year, 1, 1)), utc(date(year + 1, 1, 1))
+        tz = company._telephony_tz()
+        return tuple(
+            localtime.to_utc(tz, datetime.combine(date(y, 1, 1), time.min))
+            for y in (year, year + 1)
+        )
 
     def _year_figures(self, year, company):
         start, end = self._bounds(year, company)

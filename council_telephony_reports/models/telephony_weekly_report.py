@@ -1,10 +1,9 @@
 from collections import Counter
 from datetime import datetime, time, timedelta
 
-import pytz
-
 from odoo import api, fields, models
 
+from odoo.addons.council_telephony.tools import localtime
 from odoo.addons.council_telephony.tools.israeli_calendar import hour_to_time
 
 from ..tools import weeks
@@ -79,27 +78,22 @@ class TelephonyWeeklyReport(models.Model):
 
     # === Weeks === #
 
-    def _tz(self, company=None):
-        company = company or self.company_id or self.env.company
-        return pytz.timezone(company.telephony_calendar_id.tz or "Asia/Jerusalem")
-
     def _local(self, utc_naive, company=None):
         if not utc_naive:
             return False
-        tz = self._tz(company)
-        return pytz.utc.localize(utc_naive).astimezone(tz).replace(tzinfo=None)
+        company = company or self.company_id or self.env.company
+        return localtime.to_local(company._telephony_tz(), utc_naive)
 
     @api.model
     def _utc(self, local, company):
-        tz = self._tz(company)
-        return tz.localize(local).astimezone(pytz.utc).replace(tzinfo=None)
+        return localtime.to_utc(company._telephony_tz(), local)
 
     @api.model
     def _working_day_checker(self, company):
         """Whether a local date has working hours on the council's calendar
         (holidays closed, eves closing early still count)."""
         calendar = company.telephony_calendar_id
-        tz = self._tz(company)
+        tz = company._telephony_tz()
         cache = {}
 
         def is_working_day(day):
