@@ -18,6 +18,7 @@
         "report/telephony_annual_report_templates.xml",
         "views/telephony_weekly_report_views.xml",
         "views/telephony_usage_views.xml",
+        "views/telephony_dashboard_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/telephony_annual_report_views.xml",
     ],

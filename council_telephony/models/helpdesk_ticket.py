@@ -111,6 +111,14 @@ class HelpdeskTicket(models.Model):
         compute="_compute_response_in_time",
         store=True,
     )
+    response_compliance = fields.Integer(
+        string="Within 3 hours (%)",
+        compute="_compute_response_in_time",
+        store=True,
+        aggregator="avg",
+        help="100 when the vendor call was opened in time, else 0: averaged in "
+        "reports over tickets whose deadline has passed or was met.",
+    )
     response_status = fields.Selection(
         selection=RESPONSE_STATUSES,
         string="3-hour rule",
@@ -225,6 +233,7 @@ class HelpdeskTicket(models.Model):
                 and ticket.response_deadline
                 and ticket.response_met_at <= ticket.response_deadline
             )
+            ticket.response_compliance = 100 if ticket.response_in_time else 0
 
     @api.depends("response_met_at", "response_deadline", "response_warning_at")
     def _compute_response_status(self):

@@ -112,6 +112,27 @@ class TestDeadline(TelephonyCase):
             self.assertFalse(ticket.response_met_at)
             self.assertEqual(ticket.response_status, "on_track")
 
+    def test_compliance_is_averaged_in_reports(self):
+        with freeze_time("2026-11-29 06:00:00"):
+            tickets = self._ticket(
+                received_at=datetime(2026, 11, 29, 6, 0)
+            ) | self._ticket(received_at=datetime(2026, 11, 26, 6, 0))
+            self.env["telephony.vendor.call"].create(
+                [
+                    {
+                        "ticket_id": t.id,
+                        "vendor_id": self.tadiran.id,
+                        "channel_type": "phone",
+                    }
+                    for t in tickets
+                ]
+            )
+        self.assertEqual(tickets.mapped("response_compliance"), [100, 0])
+        [group] = self.env["helpdesk.ticket"].read_group(
+            [("id", "in", tickets.ids)], ["response_compliance:avg"], []
+        )
+        self.assertEqual(group["response_compliance"], 50)
+
     def test_status_is_searchable(self):
         with freeze_time("2026-11-29 06:00:00"):
             on_track = self._ticket(received_at=datetime(2026, 11, 29, 6, 0))
