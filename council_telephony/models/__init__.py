@@ -1,5 +1,6 @@
 from . import res_company
 from . import res_config_settings
+from . import telephony_vendor_contact_guard
 from . import telephony_vendor
 from . import telephony_device_model
 from . import telephony_extension

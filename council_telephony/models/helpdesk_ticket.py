@@ -21,7 +21,8 @@ class HelpdeskTicket(models.Model):
     place and device of the fault, the real time it was received and the vendor
     it is routed to."""
 
-    _inherit = "helpdesk.ticket"
+    _name = "helpdesk.ticket"
+    _inherit = ["telephony.vendor.contact.guard", "helpdesk.ticket"]
 
     # === Fields === #
 
@@ -655,16 +656,6 @@ class HelpdeskTicket(models.Model):
         if self[:1].is_telephony and self[:1].stage_id.closed:
             res.pop("stage_id", None)
         return res
-
-    def message_post(self, **kwargs):
-        partners = self.env["res.partner"].browse(kwargs.get("partner_ids") or [])
-        self.env["telephony.vendor"]._check_management_contact(partners)
-        return super().message_post(**kwargs)
-
-    def message_subscribe(self, partner_ids=None, subtype_ids=None):
-        partners = self.env["res.partner"].browse(partner_ids or [])
-        self.env["telephony.vendor"]._check_management_contact(partners)
-        return super().message_subscribe(partner_ids, subtype_ids)
 
     def _telephony_sync_stage(self):
         """Move each ticket to the stage matching its vendor calls (4.3.6)."""

@@ -23,7 +23,7 @@ class TelephonyVendorCall(models.Model):
 
     _name = "telephony.vendor.call"
     _description = "Vendor service call"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["telephony.vendor.contact.guard", "mail.thread", "mail.activity.mixin"]
     _order = "opened_at desc, id desc"
     _check_company_auto = True
 
@@ -208,14 +208,7 @@ class TelephonyVendorCall(models.Model):
             self.ticket_id._telephony_sync_stage()
         return res
 
-    def message_subscribe(self, partner_ids=None, subtype_ids=None):
-        partners = self.env["res.partner"].browse(partner_ids or [])
-        self.env["telephony.vendor"]._check_management_contact(partners)
-        return super().message_subscribe(partner_ids, subtype_ids)
-
     def message_post(self, **kwargs):
-        partners = self.env["res.partner"].browse(kwargs.get("partner_ids") or [])
-        self.env["telephony.vendor"]._check_management_contact(partners)
         message = super().message_post(**kwargs)
         # A note or a reply is news from the follow-up's point of view (4.3.6).
         if message.message_type in ("comment", "email"):

@@ -69,6 +69,15 @@ class TelephonyCase(BaseCommon):
         )
 
     @classmethod
+    def _enable_hebrew(cls):
+        cls.env["res.lang"]._activate_lang("he_IL")
+        cls.env["ir.module.module"]._load_module_terms(
+            ["council_telephony", "council_telephony_reports"],
+            ["he_IL"],
+            overwrite=True,
+        )
+
+    @classmethod
     def _ticket(cls, category=None, user=None, **vals):
         category = category or cls.cat_device
         values = {

@@ -71,10 +71,7 @@ class TestCloseAndInform(TelephonyCase):
         self.assertFalse(generic)
 
     def test_reporter_reads_it_in_hebrew(self):
-        self.env["res.lang"]._activate_lang("he_IL")
-        self.env["ir.module.module"]._load_module_terms(
-            ["council_telephony"], ["he_IL"], overwrite=True
-        )
+        self._enable_hebrew()
         self.employee.partner_id.lang = "he_IL"
         self.ticket.write(
             {"stage_id": self.done.id, "resolution_summary": "הוחלף מכשיר."}

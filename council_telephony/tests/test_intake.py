@@ -52,10 +52,7 @@ class TestIntake(TelephonyCase):
         self.assertFalse(self._ticket(self.cat_pbx).telephony_number)
 
     def test_errors_are_in_the_reporters_language(self):
-        self.env["res.lang"]._activate_lang("he_IL")
-        self.env["ir.module.module"]._load_module_terms(
-            ["council_telephony"], ["he_IL"], overwrite=True
-        )
+        self._enable_hebrew()
         hebrew = self.env["helpdesk.ticket"].with_context(lang="he_IL")
         with self.assertRaisesRegex(ValidationError, "אינו מספר שלוחה"):
             hebrew.create(
@@ -129,10 +126,7 @@ class TestIntake(TelephonyCase):
         self.assertTrue(all(tickets.mapped("acknowledged_at")))
 
     def test_hebrew_reporter_is_acknowledged_in_hebrew(self):
-        self.env["res.lang"]._activate_lang("he_IL")
-        self.env["ir.module.module"]._load_module_terms(
-            ["council_telephony"], ["he_IL"], overwrite=True
-        )
+        self._enable_hebrew()
         self.employee.lang = "he_IL"
         ticket = self._ticket()
         self.env["helpdesk.ticket"]._cron_send_acknowledgments()

@@ -86,10 +86,7 @@ class TestPortal(TelephonyCase, HttpCase):
         self.assertEqual(self.env["helpdesk.ticket"].search_count([]), before)
 
     def test_hebrew_reporter_gets_the_refusal_in_hebrew_right_to_left(self):
-        self.env["res.lang"]._activate_lang("he_IL")
-        self.env["ir.module.module"]._load_module_terms(
-            ["council_telephony"], ["he_IL"], overwrite=True
-        )
+        self._enable_hebrew()
         self.portal_user.lang = "he_IL"
         self._login("he_IL")
         page = self.url_open("/new/ticket")

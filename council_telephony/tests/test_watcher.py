@@ -110,10 +110,7 @@ class TestWatcher(TelephonyCase):
         self.assertFalse(self.ticket.escalation_ids)
 
     def test_alerts_in_each_recipients_language(self):
-        self.env["res.lang"]._activate_lang("he_IL")
-        self.env["ir.module.module"]._load_module_terms(
-            ["council_telephony"], ["he_IL"], overwrite=True
-        )
+        self._enable_hebrew()
         self.manager.lang = "he_IL"
         self._run(BREACHED)
         alerts = self._mails("")

@@ -110,12 +110,7 @@ class TestAnnualReport(TelephonyCase):
         self.assertAlmostEqual(tadiran["repair_hours"], 6.0)
 
     def test_pdf_in_hebrew_right_to_left(self):
-        self.env["res.lang"]._activate_lang("he_IL")
-        self.env["ir.module.module"]._load_module_terms(
-            ["council_telephony", "council_telephony_reports"],
-            ["he_IL"],
-            overwrite=True,
-        )
+        self._enable_hebrew()
         html = (
             self.env["ir.actions.report"]
             .with_context(lang="he_IL")

@@ -81,12 +81,7 @@ class TestWeeklyReport(TelephonyCase):
         self.assertEqual(last.period_start, datetime(2026, 10, 22, 9, 0))
 
     def test_content_in_the_managers_hebrew_right_to_left(self):
-        self.env["res.lang"]._activate_lang("he_IL")
-        self.env["ir.module.module"]._load_module_terms(
-            ["council_telephony", "council_telephony_reports"],
-            ["he_IL"],
-            overwrite=True,
-        )
+        self._enable_hebrew()
         self.manager.lang = "he_IL"
         received = datetime(2026, 12, 1, 7, 0)
         with freeze_time(received):
@@ -123,12 +118,7 @@ class TestWeeklyReport(TelephonyCase):
         self.assertIn("דוח טלפוניה שבועי", mail.subject)
 
     def test_the_archived_pdf_is_in_the_managers_language(self):
-        self.env["res.lang"]._activate_lang("he_IL")
-        self.env["ir.module.module"]._load_module_terms(
-            ["council_telephony", "council_telephony_reports"],
-            ["he_IL"],
-            overwrite=True,
-        )
+        self._enable_hebrew()
         self.manager.lang = "he_IL"
         with freeze_time("2026-12-01 07:00:00"):
             self._ticket(received_at=datetime(2026, 12, 1, 7, 0))
