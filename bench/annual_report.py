@@ -7,14 +7,11 @@ GROUP BY per figure). Data is inserted by SQL in one transaction, rolled back.
     bench/run.sh annual_report [--db council_test] [--tickets 200000] [--usage 2000000]
 """
 
-import argparse
 import io
 import time
 import tracemalloc
 
-import odoo
-from odoo import SUPERUSER_ID, api
-from odoo.modules.registry import Registry
+from common import environment, parse_args
 
 
 def insert_data(env, tickets, usage):
@@ -90,16 +87,9 @@ RAW = [
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--db", default="council_test")
-    parser.add_argument("--tickets", type=int, default=200_000)
-    parser.add_argument("--usage", type=int, default=2_000_000)
-    parser.add_argument("--config", required=True, help="Odoo configuration file")
-    args = parser.parse_args()
-    odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
-
-    with Registry(args.db).cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {})
+    args = parse_args(__doc__, tickets=(int, 200_000), usage=(int, 2_000_000))
+    with environment(args.db) as env:
+        cr = env.cr
         insert_data(env, args.tickets, args.usage)
         env.invalidate_all()
         tracemalloc.start()

@@ -7,13 +7,12 @@ Both are created in the same database and transaction, which is rolled back.
     bench/run.sh intake [--db council_test] [--count 200]
 """
 
-import argparse
 import statistics
 import time
 
+from common import environment, parse_args
+
 import odoo
-from odoo import SUPERUSER_ID, api
-from odoo.modules.registry import Registry
 
 
 def queries():
@@ -34,15 +33,9 @@ def measure(env, make_vals, count):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--db", default="council_test")
-    parser.add_argument("--count", type=int, default=200)
-    parser.add_argument("--config", required=True, help="Odoo configuration file")
-    args = parser.parse_args()
-    odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
-
-    with Registry(args.db).cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {})
+    args = parse_args(__doc__, count=(int, 200))
+    with environment(args.db) as env:
+        cr = env.cr
         reporter = env.ref("base.partner_admin")
         plain_team = env["helpdesk.ticket.team"].create({"name": "Bench plain team"})
         device = env.ref("council_telephony.category_device_fault")

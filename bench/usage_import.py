@@ -8,14 +8,11 @@ baseline COPYs the same bytes into a plain table. One transaction, rolled back.
     bench/run.sh usage_import [--db council_test] [--rows 1000000]
 """
 
-import argparse
 import base64
 import resource
 import time
 
-import odoo
-from odoo import SUPERUSER_ID, api
-from odoo.modules.registry import Registry
+from common import environment, parse_args
 
 
 def make_csv(rows, departments):
@@ -32,15 +29,9 @@ def make_csv(rows, departments):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--db", default="council_test")
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--config", required=True, help="Odoo configuration file")
-    args = parser.parse_args()
-    odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
-
-    with Registry(args.db).cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {})
+    args = parse_args(__doc__, rows=(int, 1_000_000))
+    with environment(args.db) as env:
+        cr = env.cr
         departments = env["hr.department"].search([]).mapped("name") or [""]
         data = make_csv(args.rows, departments)
         megabytes = len(data) / 1e6

@@ -10,12 +10,11 @@ Tickets are inserted by SQL in one transaction, which is rolled back.
     bench/run.sh watcher [--db council_test] [--tickets 100000]
 """
 
-import argparse
 import time
 
+from common import environment, parse_args
+
 import odoo
-from odoo import SUPERUSER_ID, api
-from odoo.modules.registry import Registry
 
 DUE_SQL = """
     SELECT count(*) FROM helpdesk_ticket
@@ -84,17 +83,12 @@ def run_watcher(env):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--db", default="council_test")
-    parser.add_argument("--tickets", type=int, default=100_000)
-    parser.add_argument("--config", required=True, help="Odoo configuration file")
-    args = parser.parse_args()
-    odoo.tools.config.parse_config(["-c", args.config, "--log-level=warn"])
+    args = parse_args(__doc__, tickets=(int, 100_000))
 
     rows = []
     for share in (0.0, 0.01):
-        with Registry(args.db).cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {"mail_notify_force_send": False})
+        with environment(args.db, {"mail_notify_force_send": False}) as env:
+            cr = env.cr
             env["helpdesk.ticket"]._cron_watch_response_deadlines()  # demo data's due
             due = insert_tickets(env, args.tickets, share)
             raw_index = timed_sql(cr)

@@ -484,16 +484,15 @@ class HelpdeskTicket(models.Model):
         """4.3.2: each reporter learns the report was recorded, under which
         number. Idempotent: a ticket is acknowledged once, in the transaction
         that queues its e-mail; a missed run is caught up by the next."""
-        pending = self.search(
+        batch, more = self._telephony_due_batch(
             [
                 ("is_telephony", "=", True),
                 ("acknowledged_at", "=", False),
                 ("partner_id", "!=", False),
             ],
-            order="id",
-            limit=batch_size + 1,
+            "id",
+            batch_size,
         )
-        batch = pending[:batch_size]
         template = self.env.ref(
             "council_telephony.mail_template_telephony_acknowledgment"
         )
@@ -505,9 +504,15 @@ class HelpdeskTicket(models.Model):
                 email_layout_xmlid="mail.mail_notification_light",
             )
         batch.write({"acknowledged_at": fields.Datetime.now()})
-        self.env["ir.cron"]._notify_progress(
-            done=len(batch), remaining=len(pending) - len(batch)
-        )
+        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=int(more))
+
+    @api.model
+    def _telephony_due_batch(self, domain, order, batch_size):
+        """At most ``batch_size`` tickets of what is due, and whether more
+        wait: a scheduled job works a backlog off in batches, and reports the
+        rest to ``ir.cron._notify_progress`` so that it runs again at once."""
+        due = self.search(domain, order=order, limit=batch_size + 1)
+        return due[:batch_size], len(due) > batch_size
 
     @api.model
     def _cron_watch_response_deadlines(self, batch_size=200):
@@ -521,17 +526,15 @@ class HelpdeskTicket(models.Model):
             ("response_met_at", "=", False),
             ("stage_id.closed", "=", False),
         ]
-        breached = self.search(
+        breached, more_breached = self._telephony_due_batch(
             [
                 *pending,
                 ("response_deadline", "<=", now),
                 ("response_breach_notified_at", "=", False),
             ],
-            order="response_deadline",
-            limit=batch_size + 1,
+            "response_deadline",
+            batch_size,
         )
-        more = len(breached) > batch_size
-        breached = breached[:batch_size]
         for ticket in breached:
             ticket._telephony_notify(
                 "mail_template_telephony_breach", with_manager=True
@@ -546,18 +549,16 @@ class HelpdeskTicket(models.Model):
             )
         breached.write({"response_breach_notified_at": now})
         breached.filtered(lambda t: not t.response_warned_at).response_warned_at = now
-        at_risk = self.search(
+        at_risk, more_at_risk = self._telephony_due_batch(
             [
                 *pending,
                 ("response_warning_at", "<=", now),
                 ("response_deadline", ">", now),
                 ("response_warned_at", "=", False),
             ],
-            order="response_deadline",
-            limit=batch_size + 1,
+            "response_deadline",
+            batch_size,
         )
-        more = more or len(at_risk) > batch_size
-        at_risk = at_risk[:batch_size]
         for ticket in at_risk:
             ticket._telephony_notify("mail_template_telephony_at_risk")
             ticket.with_context(mail_activity_quick_update=True).activity_schedule(
@@ -569,7 +570,8 @@ class HelpdeskTicket(models.Model):
         at_risk.write({"response_warned_at": now})
         # A full batch: the scheduler runs the job again at once.
         self.env["ir.cron"]._notify_progress(
-            done=len(breached) + len(at_risk), remaining=int(more)
+            done=len(breached) + len(at_risk),
+            remaining=int(more_breached or more_at_risk),
         )
 
     def _telephony_agent(self):
