@@ -11,6 +11,7 @@ from . import helpdesk_ticket
 from . import telephony_vendor_call
 from . import telephony_escalation
 from . import resource_calendar
+from . import resource_calendar_attendance
 from . import resource_calendar_leaves
 from . import telephony_outage
 from . import telephony_availability_month

@@ -207,11 +207,13 @@ class HelpdeskTicket(models.Model):
             company = ticket.company_id or self.env.company
             category = ticket.category_id
             hours = category.telephony_response_hours if category else 3.0
-            around = category.telephony_round_the_clock
-            deadline = company._telephony_plan_hours(hours, ticket.received_at, around)
-            ticket.response_deadline = deadline
-            ticket.response_warning_at = company._telephony_plan_hours(
-                -company.telephony_at_risk_hours, deadline, around
+            ticket.response_deadline, ticket.response_warning_at = (
+                company._telephony_deadline(
+                    hours,
+                    ticket.received_at,
+                    company.telephony_at_risk_hours,
+                    category.telephony_round_the_clock,
+                )
             )
 
     @api.depends(
@@ -328,14 +330,18 @@ class HelpdeskTicket(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._prepare_telephony_number_vals(vals)
+            self._prepare_telephony_team_vals(vals)
         tickets = super().create(vals_list)
-        cron = self.env.ref(
-            "council_telephony.ir_cron_telephony_acknowledgment",
-            raise_if_not_found=False,
-        )
-        if cron and any(t.is_telephony and t.partner_id for t in tickets):
-            # Acknowledged right after commit by the job, keeping intake cheap.
-            cron.sudo()._trigger()
+        if any(t.is_telephony and t.partner_id for t in tickets):
+            # Acknowledged right after commit by the job, keeping intake
+            # cheap. The job's id comes from the cached xmlid, not env.ref,
+            # which checks the record exists with a query each time.
+            cron_id = self.env["ir.model.data"]._xmlid_to_res_id(
+                "council_telephony.ir_cron_telephony_acknowledgment",
+                raise_if_not_found=False,
+            )
+            if cron_id:
+                self.env["ir.cron"].sudo().browse(cron_id)._trigger()
         return tickets
 
     def write(self, vals):
@@ -381,6 +387,22 @@ class HelpdeskTicket(models.Model):
             vals["extension_id"] = register.find_by_number(
                 vals["telephony_number"], company
             ).id
+
+    def _prepare_telephony_team_vals(self, vals):
+        """A phone fault given to no team and no agent joins the telephony
+        team as it is created, as ``_compute_team_id`` would put it after:
+        helpdesk_mgmt then takes its company and first stage from the team at
+        once, instead of reading the new ticket back to compute them."""
+        if vals.get("team_id") or vals.get("user_id"):
+            return
+        category = self.env["helpdesk.ticket.category"].browse(vals.get("category_id"))
+        if category.is_telephony:
+            company = self.env["res.company"].browse(vals.get("company_id"))
+            team = self.env["helpdesk.ticket.team"]._telephony_team(
+                company or self.env.company
+            )
+            if team:
+                vals["team_id"] = team.id
 
     def _prepare_ticket_number(self, values):
         category = self.env["helpdesk.ticket.category"].browse(

@@ -4,6 +4,8 @@ import pytz
 
 from odoo import fields, models
 
+from ..tools import localtime, working_hours
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -71,3 +73,36 @@ class ResCompany(models.Model):
         if round_the_clock or not calendar:
             return start + timedelta(hours=hours)
         return calendar.plan_hours(hours, start, compute_leaves=True)
+
+    def _telephony_deadline(self, hours, start, warning_hours, round_the_clock=False):
+        """4.3.3: the moment ``hours`` after ``start`` and the moment
+        ``warning_hours`` before it: the same moments as two
+        ``_telephony_plan_hours``, walked over the calendar's work intervals
+        of the day (cached: each ``plan_hours`` reads attendances and leaves,
+        and intake stays cheap)."""
+        self.ensure_one()
+        calendar = self.telephony_calendar_id
+        if round_the_clock or not calendar:
+            deadline = start + timedelta(hours=hours)
+            return deadline, deadline - timedelta(hours=warning_hours)
+        since = pytz.utc.localize(start).astimezone(pytz.timezone(calendar.tz))
+        intervals = [
+            (max(begin, since), stop)
+            for begin, stop in calendar._council_work_intervals(since.date())
+            if stop > since
+        ]
+        deadline = working_hours.hours_after(intervals, hours)
+        warning = deadline and working_hours.hours_before(
+            intervals, deadline, warning_hours
+        )
+        # Past the week (a long closure, a warning before the report):
+        # plan_hours, which reads further.
+        if deadline:
+            deadline = localtime.naive_utc(deadline)
+        else:
+            deadline = self._telephony_plan_hours(hours, start)
+        if warning:
+            warning = localtime.naive_utc(warning)
+        else:
+            warning = self._telephony_plan_hours(-warning_hours, deadline)
+        return deadline, warning

@@ -1,14 +1,46 @@
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 import pytz
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 
 from ..tools import israeli_calendar, localtime
+
+# Work intervals cached per day for deadlines: a week holds 3 working hours
+# across a weekend and the holidays beside it; beyond it, plan_hours.
+DEADLINE_WINDOW_DAYS = 7
 
 
 class ResourceCalendar(models.Model):
     _inherit = "resource.calendar"
+
+    # === CRUD === #
+
+    def write(self, vals):
+        res = super().write(vals)
+        self._council_forget_work_intervals()
+        return res
+
+    # === Business methods === #
+
+    # Leaves are read under the multi-company rule, as plan_hours reads them.
+    @tools.ormcache("self.id", "day", "self.env.su", "tuple(self.env.companies.ids)")
+    def _council_work_intervals(self, day):
+        """The calendar's work intervals for a week from the local midnight
+        of ``day``, holidays and early-closing eves taken out: ``(start,
+        stop)`` pairs in its time zone, as ``plan_hours`` walks them. Every
+        report asks (4.3.3), and hours and holidays change a few times a year,
+        so they are kept until one does (``_council_forget_work_intervals``)."""
+        tz = pytz.timezone(self.tz)
+        since = tz.localize(datetime.combine(day, time.min))
+        until = tz.localize(
+            datetime.combine(day + timedelta(days=DEADLINE_WINDOW_DAYS), time.min)
+        )
+        intervals = self._work_intervals_batch(since, until, tz=tz)[False]
+        return tuple((start, stop) for start, stop, _meta in intervals)
+
+    def _council_forget_work_intervals(self):
+        self.env.registry.clear_cache()
 
     def _council_load_holidays(self, year):
         """C6: Israeli public holidays of ``year`` (Hebrew names, from the

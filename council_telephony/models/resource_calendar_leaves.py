@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResourceCalendarLeaves(models.Model):
@@ -23,3 +23,29 @@ class ResourceCalendarLeaves(models.Model):
             "This holiday is already on the calendar.",
         )
     ]
+
+    # === CRUD === #
+
+    # Holidays and eves are leaves of no resource: the work intervals cached
+    # for deadlines change with them (an employee's time off does not).
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        leaves = super().create(vals_list)
+        leaves._council_forget_work_intervals()
+        return leaves
+
+    def write(self, vals):
+        # Before and after: a leave may stop, or start, being a holiday.
+        self._council_forget_work_intervals()
+        res = super().write(vals)
+        self._council_forget_work_intervals()
+        return res
+
+    def unlink(self):
+        self._council_forget_work_intervals()
+        return super().unlink()
+
+    def _council_forget_work_intervals(self):
+        if any(not leave.resource_id for leave in self):
+            self.env["resource.calendar"]._council_forget_work_intervals()

@@ -8,6 +8,7 @@ from . import test_portal
 from . import test_translations
 from . import test_calendar
 from . import test_deadline
+from . import test_working_hours
 from . import test_watcher
 from . import test_escalation
 from . import test_close

@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from freezegun import freeze_time
 
@@ -149,3 +149,65 @@ class TestDeadline(TelephonyCase):
                 on_track,
                 tickets.search([("response_status", "in", ["breached", "met"])]),
             )
+
+    def test_same_moments_as_planning_each_on_the_calendar(self):
+        """The deadline and its warning come from the day's work intervals,
+        read once and kept: they are the moments plan_hours gives, around
+        Thursdays, holidays, their eves and both changes of daylight saving
+        time, including warnings that fall before the report and deadlines
+        past the week read at once."""
+        self.calendar._council_load_holidays(2027)
+        company = self.company
+        for first in (
+            datetime(2026, 9, 17, 5, 0),  # Yom Kippur and its eve
+            datetime(2026, 10, 21, 5, 0),  # summer time ends on 25.10
+            datetime(2027, 3, 24, 5, 0),  # summer time starts on 26.3
+        ):
+            for step in range(0, 7 * 24 * 60, 173):
+                start = first + timedelta(minutes=step)
+                for hours, warning_hours in ((3, 1), (0.5, 1), (20, 4), (45, 1)):
+                    deadline = company._telephony_plan_hours(hours, start)
+                    expected = (
+                        deadline,
+                        company._telephony_plan_hours(-warning_hours, deadline),
+                    )
+                    self.assertEqual(
+                        company._telephony_deadline(hours, start, warning_hours),
+                        expected,
+                        f"{start} + {hours} h, warned {warning_hours} h before",
+                    )
+
+    def test_new_holidays_and_hours_count_at_once(self):
+        # Thursday 26.11.2026 14:30: Sunday 09:30, as above.
+        first = self._received(datetime(2026, 11, 26, 12, 30))
+        self.assertEqual(first.response_deadline, datetime(2026, 11, 29, 7, 30))
+        # The council closes on Sunday 29.11: the deadline moves to Monday.
+        closure = self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Council closed",
+                "calendar_id": self.calendar.id,
+                "date_from": datetime(2026, 11, 28, 22, 0),
+                "date_to": datetime(2026, 11, 29, 22, 0),
+            }
+        )
+        second = self._received(datetime(2026, 11, 26, 12, 30))
+        self.assertEqual(second.response_deadline, datetime(2026, 11, 30, 7, 30))
+        closure.unlink()
+        # Thursdays end at 15:00: 0.5 h on Thursday, 2.5 h on Sunday.
+        self.calendar.attendance_ids.filtered(
+            lambda a: a.dayofweek == "3" and a.day_period == "afternoon"
+        ).hour_to = 15
+        third = self._received(datetime(2026, 11, 26, 12, 30))
+        self.assertEqual(third.response_deadline, datetime(2026, 11, 29, 8, 30))
+        # An employee's own time off is no closure of the council.
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Holder's day off",
+                "calendar_id": self.calendar.id,
+                "resource_id": self.holder.resource_id.id,
+                "date_from": datetime(2026, 11, 28, 22, 0),
+                "date_to": datetime(2026, 11, 29, 22, 0),
+            }
+        )
+        fourth = self._received(datetime(2026, 11, 26, 12, 30))
+        self.assertEqual(fourth.response_deadline, datetime(2026, 11, 29, 8, 30))

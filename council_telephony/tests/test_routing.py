@@ -25,6 +25,15 @@ class TestRouting(TelephonyCase):
         ticket.category_id = self.cat_line_open
         self.assertEqual(ticket.telephony_vendor_id, self.bezeq)
 
+    def test_phone_faults_follow_the_telephony_team_that_is_set_now(self):
+        self.assertEqual(self._ticket().team_id, self.team)
+        # The IT division moves phone faults to a new team of its own.
+        new_team = self.env["helpdesk.ticket.team"].create(
+            {"name": "Telephony (new)", "is_telephony": True}
+        )
+        self.team.is_telephony = False
+        self.assertEqual(self._ticket().team_id, new_team)
+
     def test_plain_helpdesk_tickets_keep_their_numbering(self):
         ticket = self.env["helpdesk.ticket"].create(
             {"name": "Printer", "description": "<p>Jam</p>"}

@@ -1,3 +1,4 @@
 from . import israeli_calendar
 from . import localtime
 from . import numbering
+from . import working_hours

@@ -12,3 +12,8 @@ def to_utc(tz, local):
 def to_local(tz, utc):
     """A naive UTC datetime as naive local time in ``tz``."""
     return pytz.utc.localize(utc).astimezone(tz).replace(tzinfo=None)
+
+
+def naive_utc(moment):
+    """An aware datetime as naive UTC."""
+    return moment.astimezone(pytz.utc).replace(tzinfo=None)
