@@ -682,8 +682,9 @@ class HelpdeskTicket(models.Model):
         return res
 
     def _telephony_sync_stage(self):
-        """Move each ticket to the stage matching its vendor calls (4.3.6)."""
-        stage_model = self.env["helpdesk.ticket.stage"]
+        """Move each ticket to the stage matching its vendor calls (4.3.6).
+        The stages of the steps are read once for all the tickets."""
+        stages = None
         for ticket in self.filtered(lambda t: t.is_telephony and not t.closed):
             states = set(ticket.vendor_call_ids.mapped("state"))
             if "in_progress" in states:
@@ -696,15 +697,14 @@ class HelpdeskTicket(models.Model):
                 step = "new"
             if ticket.telephony_step == step:
                 continue
-            stage = stage_model.search(
-                [
-                    ("telephony_step", "=", step),
-                    ("company_id", "in", (ticket.company_id.id, False)),
-                    "|",
-                    ("team_ids", "=", False),
-                    ("team_ids", "=", ticket.team_id.id),
-                ],
-                limit=1,
-            )
+            if stages is None:
+                stages = self.env["helpdesk.ticket.stage"].search(
+                    [("telephony_step", "!=", False)]
+                )
+            stage = stages.filtered(
+                lambda s, t=ticket, step=step: s.telephony_step == step
+                and (not s.company_id or s.company_id == t.company_id)
+                and (not s.team_ids or t.team_id in s.team_ids)
+            )[:1]
             if stage:
                 ticket.stage_id = stage

@@ -129,6 +129,33 @@ class TestVendorCall(TelephonyCase):
         with self.assertRaises(UserError):
             call.action_start()
 
+    def test_calls_of_many_tickets_move_each_to_its_stage(self):
+        tickets = self._ticket(self.cat_line_repair) | self._ticket(self.cat_device)
+        # Another team's stage for the same step is not these tickets' stage.
+        printers = self.env["helpdesk.ticket.team"].create({"name": "Printers"})
+        self.env["helpdesk.ticket.stage"].create(
+            {
+                "name": "Printers: with the vendor",
+                "telephony_step": "with_vendor",
+                "sequence": 0,
+                "team_ids": [(6, 0, printers.ids)],
+            }
+        )
+        calls = self.env["telephony.vendor.call"].create(
+            [
+                {
+                    "ticket_id": ticket.id,
+                    "vendor_id": ticket.telephony_vendor_id.id,
+                    "channel_type": "phone",
+                    "vendor_reference": f"REF-{ticket.id}",
+                }
+                for ticket in tickets
+            ]
+        )
+        self.assertEqual(tickets.stage_id.mapped("name"), ["Vendor call opened"])
+        calls.with_user(self.agent).action_start()
+        self.assertEqual(tickets.stage_id.mapped("name"), ["With vendor"])
+
     def test_cancelled_call_returns_the_ticket_to_new(self):
         ticket = self._ticket(self.cat_line_repair)
         call = self._open(ticket, vendor_reference="BZQ-9")

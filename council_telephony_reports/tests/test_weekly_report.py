@@ -156,6 +156,37 @@ class TestWeeklyReport(TelephonyCase):
         self.assertIn(ticket.number, html)
         self.assertIn("Calls this week", html)
 
+    def test_each_week_lists_and_counts_its_own_calls(self):
+        received = [
+            datetime(2026, 12, 1, 7, 0),  # Tuesday
+            datetime(2026, 12, 3, 10, 0),  # Thursday 12:00, the cut-off itself
+            datetime(2026, 12, 3, 10, 1),  # a minute later: next week
+        ]
+        tickets = self.env["helpdesk.ticket"]
+        for moment in received:
+            with freeze_time(moment):
+                tickets |= self._ticket(received_at=moment)
+        self._run("2026-12-03 10:30:00")
+        self._run("2026-12-10 10:30:00")
+        # Read together, as the list of weeks reads them.
+        first, second = self.reports.search([], order="period_end")
+        self.assertIn(tickets[0], first.ticket_ids)
+        self.assertIn(tickets[1], first.ticket_ids)
+        self.assertNotIn(tickets[2], first.ticket_ids)
+        self.assertIn(tickets[2], second.ticket_ids)
+        self.assertFalse(first.ticket_ids & second.ticket_ids)
+        for report in (first, second):
+            self.assertEqual(
+                report.ticket_count,
+                self.env["helpdesk.ticket"].search_count(
+                    [
+                        ("is_telephony", "=", True),
+                        ("received_at", ">", report.period_start),
+                        ("received_at", "<=", report.period_end),
+                    ]
+                ),
+            )
+
     def test_who_reads_weekly_reports(self):
         with freeze_time("2026-12-03 10:30:00"):
             self.reports._cron_send_weekly_report()
