@@ -1,4 +1,3 @@
-import base64
 import io
 from datetime import datetime
 
@@ -7,12 +6,10 @@ from freezegun import freeze_time
 
 from odoo.exceptions import AccessError
 
-from odoo.addons.council_telephony.tests.common import TelephonyCase
-
-HEADER = "period,number,department,calls,minutes,cost\n"
+from .common import HEADER, UsageImportCase
 
 
-class TestAnnualReport(TelephonyCase):
+class TestAnnualReport(UsageImportCase):
     """C19, 4.2.5: the year's figures, the year before beside them."""
 
     @classmethod
@@ -54,23 +51,12 @@ class TestAnnualReport(TelephonyCase):
                 "end": datetime(2026, 2, 10, 16),
             }
         )
-        wizard = (
-            cls.env["telephony.usage.import"]
-            .with_user(cls.manager)
-            .create(
-                {
-                    "file": base64.b64encode(
-                        (
-                            HEADER
-                            + "2026-01,4101,Education,100,300,50\n"
-                            + "2026-02,4101,Education,60,100,40\n"
-                            + "2025-01,4101,Education,80,200,45\n"
-                        ).encode()
-                    )
-                }
-            )
+        cls._import(
+            HEADER
+            + "2026-01,4101,Education,100,300,50\n"
+            + "2026-02,4101,Education,60,100,40\n"
+            + "2025-01,4101,Education,80,200,45\n"
         )
-        wizard.action_import()
         cls.report = cls.env["telephony.annual.report"].create({"year": 2026})
 
     def test_figures_against_a_known_dataset(self):

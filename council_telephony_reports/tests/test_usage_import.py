@@ -1,14 +1,12 @@
-import base64
-
 from odoo.exceptions import AccessError, UserError
 
-from odoo.addons.council_telephony.tests.common import TelephonyCase
+from ..tools import usage_csv
+from .common import HEADER, UsageImportCase
 
-HEADER = "period,number,department,calls,minutes,cost\n"
 
-
-class TestUsageImport(TelephonyCase):
-    """C18, 4.2.5: usage imported in bulk, all or nothing, replacing a period."""
+class TestUsageImport(UsageImportCase):
+    """C18, 4.2.5: usage imported in bulk in the background, all or nothing,
+    replacing a period, every bad row named."""
 
     @classmethod
     def setUpClass(cls):
@@ -16,46 +14,50 @@ class TestUsageImport(TelephonyCase):
         cls.idle = cls.env["telephony.extension"].create(
             {"number": "4199", "department_id": cls.department.id}
         )
-
-    def _import(self, text, user=None):
-        wizard = (
-            self.env["telephony.usage.import"]
-            .with_user(user or self.manager)
-            .create({"file": base64.b64encode(text.encode()), "filename": "usage.csv"})
-        )
-        return wizard.action_import()
+        cls.imports = cls.env["telephony.usage.import"]
 
     def _usage(self, period):
         return self.env["telephony.usage"].search([("period", "=", period)])
 
+    def _bad_rows(self, text):
+        record = self._import(HEADER + text)
+        self.assertEqual(record.state, "failed")
+        return record.result.split("\n")[1:]
+
     def test_import_links_register_and_departments(self):
-        self._import(
+        record = self._import(
             HEADER
             + "2026-10,41 01,Education,134,412.5,38.90\n"
             + "2026-10,04-812-3456,,12,35,61.20\n"
         )
+        self.assertEqual(record.state, "done")
+        self.assertEqual(record.row_count, 2)
+        self.assertEqual(record.periods, "10/2026")
+        self.assertEqual(record.progress, 100)
         usage = self._usage("2026-10-01")
         self.assertEqual(len(usage), 2)
         first = usage.filtered(lambda u: u.number == "4101")
         self.assertEqual(first.extension_id, self.extension)
         self.assertEqual(first.department_id, self.department)
         self.assertEqual(first.calls, 134)
+        self.assertAlmostEqual(first.minutes, 412.5)
         self.assertAlmostEqual(first.cost, 38.90)
         self.assertIn("04-812-3456", usage.mapped("number"))
 
     def test_a_bad_file_names_its_bad_rows_and_imports_nothing(self):
         self._import(HEADER + "2026-09,4101,Education,1,1,1\n")
         before = self.env["telephony.usage"].search_count([])
-        with self.assertRaises(UserError) as caught:
-            self._import(
-                HEADER
-                + "2026-10,4101,Education,1,1,1\n"
-                + "2026-10,21,Education,1,1,1\n"
-                + "2026-10,4101,Nowhere,1,1,1\n"
-                + "2026/10,4101,Education,1,1,1\n"
-                + "2026-10,4101,Education,x,1,1\n"
-            )
-        message = str(caught.exception)
+        record = self._import(
+            HEADER
+            + "2026-10,4101,Education,1,1,1\n"
+            + "2026-10,21,Education,1,1,1\n"
+            + "2026-10,4101,Nowhere,1,1,1\n"
+            + "2026/10,4101,Education,1,1,1\n"
+            + "2026-10,4101,Education,x,1,1\n"
+        )
+        self.assertEqual(record.state, "failed")
+        self.assertEqual(record.error_count, 4)
+        message = record.result
         self.assertIn("Nothing was imported", message)
         self.assertIn("Line 3: 21 is not a council extension", message)
         self.assertIn("Line 4: no department is named Nowhere", message)
@@ -63,6 +65,127 @@ class TestUsageImport(TelephonyCase):
         self.assertIn("Line 6: calls, minutes and cost must be numbers", message)
         self.assertNotIn("Line 2", message)
         self.assertEqual(self.env["telephony.usage"].search_count([]), before)
+
+    def test_every_reason_is_named_by_its_line(self):
+        self.assertEqual(
+            self._bad_rows(
+                "2026-13,4101,,1,1,1\n"
+                "2026-10,41a,,1,1,1\n"
+                "2026-10,,,1,1,1\n"
+                "2026-10,05-000-0000,,1,1,1\n"
+                "2026-10,4101,,-1,1,1\n"
+                "2026-10,4101,,1.5,1,1\n"
+                "2026-10,4101,,1,nan,1\n"
+                "2026-10,4102,,1,1,\n"
+                "2026-11,4101,,1,1,1\n"
+                "2026-11,41-01,,2,2,2\n"
+            ),
+            [
+                "Line 2: the period 2026-13 is not a month written YYYY-MM",
+                "Line 3: 41a is not a phone number",
+                "Line 4: no extension or line number",
+                "Line 5: 05-000-0000 is not a valid Israeli line number",
+                "Line 6: calls, minutes and cost must be numbers of zero or more "
+                "(-1 / 1 / 1)",
+                "Line 7: calls, minutes and cost must be numbers of zero or more "
+                "(1.5 / 1 / 1)",
+                "Line 8: calls, minutes and cost must be numbers of zero or more "
+                "(1 / nan / 1)",
+                "Line 9: calls, minutes and cost must be numbers of zero or more "
+                "(1 / 1 / )",
+                # The same extension written two ways, twice for November.
+                "Line 11: the same number and month as line 10",
+            ],
+        )
+
+    def test_amounts_read_as_numbers_but_out_of_bounds(self):
+        # Every amount reads as a number: the rows are checked without
+        # matching each amount first, with the same verdicts.
+        self.assertEqual(
+            self._bad_rows(
+                "2026-10,4101,,-1,1,1\n"
+                "2026-10,4102,,1,NaN,1\n"
+                "2026-10,4103,,1,1,1e20\n"
+                "2026-10,4104,,1000000000,1,1\n"
+            ),
+            [
+                f"Line {line}: calls, minutes and cost must be numbers of zero or "
+                f"more ({amounts})"
+                for line, amounts in (
+                    (2, "-1 / 1 / 1"),
+                    (3, "1 / NaN / 1"),
+                    (4, "1 / 1 / 1e20"),
+                    (5, "1000000000 / 1 / 1"),
+                )
+            ],
+        )
+        record = self._import(HEADER + "2026-10, 4104 ,, +2 ,1e3,2.5e1\n")
+        self.assertEqual(record.state, "done", record.result)
+        usage = self._usage("2026-10-01")
+        self.assertEqual((usage.calls, usage.minutes, usage.cost), (2, 1000, 25))
+
+    def test_rows_of_the_wrong_width_and_blank_lines(self):
+        # COPY cannot read this file as a table: it is read row by row, and
+        # still every bad row is found, by its line in the file.
+        self.assertEqual(
+            self._bad_rows(
+                "2026-10,4101,,1,1,1\n"
+                "\n"
+                "2026-10,4102,,1\n"
+                "2026-13,4103,,1,1,1\n"
+                "2026-10,4104,,1,1,1,1\n"
+            ),
+            [
+                "Line 4: wrong number of columns (4)",
+                "Line 5: the period 2026-13 is not a month written YYYY-MM",
+                "Line 6: wrong number of columns (7)",
+            ],
+        )
+        record = self._import(HEADER + "2026-10,4101,,1,1,1\n\n2026-10,4102,,2,2,2\n\n")
+        self.assertEqual(record.state, "done")
+        self.assertEqual(record.row_count, 2)
+
+    def test_utf8_with_bom_hebrew_semicolons_and_decimal_commas(self):
+        hebrew = self.env["hr.department"].create({"name": "מחלקת הספורט"})
+        record = self._import(
+            "\ufeffPeriod;Number;Department;Calls;Minutes;Cost\n"
+            "2026-10;2101;מחלקת הספורט;1.134;412,5;1.024,50\n"
+        )
+        self.assertEqual(record.state, "done", record.result)
+        usage = self._usage("2026-10-01").filtered(lambda u: u.number == "2101")
+        self.assertEqual(usage.department_id, hebrew)
+        self.assertEqual(usage.calls, 1134)
+        self.assertAlmostEqual(usage.minutes, 412.5)
+        self.assertAlmostEqual(usage.cost, 1024.5)
+        # In a comma file a comma can only group thousands, inside quotes.
+        self._import(HEADER + '2026-11,2101,,"1,134",2,"1,024.50"\n')
+        usage = self._usage("2026-11-01")
+        self.assertEqual((usage.calls, usage.cost), (1134, 1024.5))
+
+    def test_a_file_that_is_not_utf8_or_lacks_columns(self):
+        self.assertEqual(
+            self._import(HEADER.encode("utf-16")).result.split("\n")[1],
+            "Line 0: the file is not UTF-8 text",
+        )
+        latin = (HEADER + "2026-10,4101,Éducation,1,1,1\n").encode("latin-1")
+        self.assertEqual(
+            self._import(latin).result.split("\n")[1],
+            "Line 0: the file is not UTF-8 text",
+        )
+        self.assertEqual(
+            self._import("period,number,calls\n2026-10,4101,1\n").result.split("\n")[1],
+            "Line 1: the header lacks the columns: department, minutes, cost",
+        )
+
+    def test_the_first_hundred_bad_rows_and_a_count(self):
+        record = self._import(
+            HEADER + "".join(f"2026-10,{4000 + n},Nowhere,1,1,1\n" for n in range(250))
+        )
+        lines = record.result.split("\n")
+        self.assertEqual(record.error_count, 250)
+        self.assertEqual(len(lines), 1 + 100 + 1)
+        self.assertEqual(lines[1], "Line 2: no department is named Nowhere")
+        self.assertEqual(lines[-1], "… and 150 more.")
 
     def test_importing_a_period_again_replaces_it(self):
         self._import(HEADER + "2026-10,4101,,10,1,1\n2026-11,4101,,20,1,1\n")
@@ -74,6 +197,59 @@ class TestUsageImport(TelephonyCase):
         self._import(HEADER + "2026-10,4101,,10,1,1\n")  # the PBX export
         self._import(HEADER + "2026-10,04-812-3456,,5,1,1\n")  # the carrier's
         self.assertEqual(sorted(self._usage("2026-10-01").mapped("calls")), [5, 10])
+
+    def test_the_manager_follows_the_import_and_is_told_the_result(self):
+        record = self._send(HEADER + "2026-10,4101,,10,1,1\n")
+        self.assertEqual(record.state, "queued")
+        cron = self.env.ref("council_telephony_reports.ir_cron_usage_import")
+        self.assertTrue(
+            self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+        )
+        # While the job runs, its steps show on the record.
+        record._report_progress("checking", 40)
+        record.invalidate_recordset()
+        self.assertEqual((record.state, record.progress), ("checking", 40))
+        self._run_jobs()
+        self.assertEqual((record.state, record.progress), ("done", 100))
+        self.assertTrue(record.finished_at)
+        message = record.message_ids.filtered(
+            lambda m: "1 usage rows imported for 10/2026." in m.body
+        )
+        self.assertIn(self.manager.partner_id, message.notified_partner_ids)
+
+    def test_reading_a_large_file_shows_how_far_it_is(self):
+        data = (HEADER + "2026-10,4101,,1,1,1\n" * 250_000).encode()  # 5 MB
+        record = self._send(data)
+        record._copy_rows(usage_csv.read_header(data))
+        record.invalidate_recordset()
+        self.assertEqual(record.state, "reading")
+        self.assertGreater(record.progress, 0)
+        self.assertLessEqual(record.progress, 40)
+        record._drop_work_tables()
+
+    def test_an_interrupted_import_runs_again(self):
+        record = self._send(HEADER + "2026-10,4101,,10,1,1\n")
+        # The server stopped while the job was checking the rows: its
+        # transaction, and so every row it had loaded, was lost.
+        record._report_progress("checking", 40)
+        self._run_jobs()
+        self.assertEqual(record.state, "done")
+        self.assertEqual(self._usage("2026-10-01").mapped("calls"), [10])
+
+    def test_the_result_is_in_the_managers_language(self):
+        self._enable_hebrew()
+        self.manager.lang = "he_IL"
+        record = self._import(HEADER + "2026-10,21,,1,1,1\n")
+        self.assertIn("לא יובא", record.result)
+        self.assertIn("21", record.result)
+
+    def test_a_file_is_imported_once(self):
+        record = self._import(HEADER + "2026-10,4101,,10,1,1\n")
+        with self.assertRaises(UserError):
+            record.with_user(self.manager).action_import()
+        empty = self.imports.with_user(self.manager).create({})
+        with self.assertRaises(UserError):
+            empty.action_import()
 
     def test_idle_extensions_and_their_cost(self):
         self.company.telephony_idle_months = 3
@@ -101,8 +277,9 @@ class TestUsageImport(TelephonyCase):
     def test_only_the_it_manager_imports(self):
         for user in (self.agent, self.head, self.employee, self.treasury):
             with self.assertRaises(AccessError, msg=user.login):
-                self._import(HEADER + "2026-10,4101,,1,1,1\n", user=user)
-        self._import(HEADER + "2026-10,4101,,1,1,1\n")
+                self._send(HEADER + "2026-10,4101,,1,1,1\n", user=user)
+        record = self._import(HEADER + "2026-10,4101,,1,1,1\n")
+        self.assertEqual(record.state, "done")
         self.env["telephony.usage"].with_user(self.head).search([])
         with self.assertRaises(AccessError):
             self.env["telephony.usage"].with_user(self.agent).search([])

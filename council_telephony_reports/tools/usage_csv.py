@@ -2,11 +2,15 @@
 
 Columns (a header row with these names, in any order; comma or semicolon):
 period (YYYY-MM), number (extension or line), department, calls, minutes, cost.
-UTF-8, with or without a byte-order mark. Every row is checked before anything
-is imported; errors name the file's line number and a reason code that the
-model translates.
+UTF-8, with or without a byte-order mark.
+
+The rows themselves are loaded by PostgreSQL ``COPY`` and checked in SQL (see
+``telephony.usage.import``). Here: the header, the separator, and the rows of
+a file that ``COPY`` cannot read as a table (a row with too many or too few
+columns, blank lines), each named by its line in the file.
 """
 
+import codecs
 import csv
 import io
 import re
@@ -15,78 +19,60 @@ from datetime import date
 
 COLUMNS = ("period", "number", "department", "calls", "minutes", "cost")
 
-UsageRow = namedtuple("UsageRow", "line period number department calls minutes cost")
+Header = namedtuple("Header", "body delimiter width index")
 RowError = namedtuple("RowError", "line reason value")
 
 _PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
 
 
-def _number(text, integer=False, decimal_comma=False):
-    # In a semicolon file a comma is the decimal separator (12,5); in a comma
-    # file it can only be a thousands separator inside quotes (1,024.50).
-    text = (text or "").strip()
-    text = (
-        text.replace(".", "").replace(",", ".")
-        if decimal_comma
-        else text.replace(",", "")
-    )
-    if not text:
-        raise ValueError
-    value = int(text) if integer else float(text)
-    if value < 0:
-        raise ValueError
-    return value
-
-
-def parse(data, parse_number):
-    """Return ``(rows, errors)``. ``parse_number(text)`` returns the normalized
-    extension or line number, or raises ValueError with a reason code."""
-    rows, errors = [], []
-    for item in iter_parse(data, parse_number):
-        (errors if isinstance(item, RowError) else rows).append(item)
-    return rows, errors
-
-
-def iter_parse(data, parse_number):
-    """Yield a UsageRow or a RowError for each row, in file order, so that a
-    large file is checked and converted in one pass."""
+def read_header(data):
+    """Return a ``Header`` (the file without its byte-order mark, the
+    separator, the number of columns and where each of ``COLUMNS`` is), or a
+    ``RowError`` when the header cannot be read."""
+    body = data[len(codecs.BOM_UTF8) :] if data.startswith(codecs.BOM_UTF8) else data
+    first = body.split(b"\n", 1)[0]
     try:
-        text = data.decode("utf-8-sig")
+        first_line = first.decode("utf-8")
+    except UnicodeDecodeError:
+        return RowError(0, "encoding", "")
+    # The first 4096 characters decide: in a semicolon file the comma is the
+    # decimal separator.
+    sample = body[:16384].decode("utf-8", "ignore")[:4096]
+    delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    header = [
+        name.strip().lower()
+        for name in next(csv.reader([first_line], delimiter=delimiter), [])
+    ]
+    missing = [name for name in COLUMNS if name not in header]
+    if missing:
+        return RowError(1, "header", ", ".join(missing))
+    index = {name: header.index(name) for name in COLUMNS}
+    return Header(body, delimiter, len(header), index)
+
+
+def iter_rows(header):
+    """Yield ``(line, cells)`` for each row of the right width, or a
+    ``RowError`` for a row of another width or a file that is not UTF-8.
+    Blank rows are skipped; line numbers count the header as line 1."""
+    try:
+        text = header.body.decode("utf-8")
     except UnicodeDecodeError:
         yield RowError(0, "encoding", "")
         return
-    sample = text[:4096]
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = [name.strip().lower() for name in next(reader, [])]
-    missing = [name for name in COLUMNS if name not in header]
-    if missing:
-        yield RowError(1, "header", ", ".join(missing))
-        return
-    index = {name: header.index(name) for name in COLUMNS}
+    reader = csv.reader(io.StringIO(text), delimiter=header.delimiter)
+    next(reader, None)
     for line, cells in enumerate(reader, start=2):
         if not any(cell.strip() for cell in cells):
             continue
-        if len(cells) != len(header):
+        if len(cells) != header.width:
             yield RowError(line, "columns", str(len(cells)))
             continue
-        value = {name: cells[index[name]].strip() for name in COLUMNS}
-        match = _PERIOD.match(value["period"])
-        if not match or not 1 <= int(match.group(2)) <= 12:
-            yield RowError(line, "period", value["period"])
-            continue
-        try:
-            number = parse_number(value["number"])
-        except ValueError as error:
-            yield RowError(line, str(error) or "number", value["number"])
-            continue
-        try:
-            calls = _number(value["calls"], integer=True)
-            minutes = _number(value["minutes"], decimal_comma=delimiter == ";")
-            cost = _number(value["cost"], decimal_comma=delimiter == ";")
-        except ValueError:
-            amounts = f"{value['calls']} / {value['minutes']} / {value['cost']}"
-            yield RowError(line, "amount", amounts)
-            continue
-        period = date(int(match.group(1)), int(match.group(2)), 1)
-        yield UsageRow(line, period, number, value["department"], calls, minutes, cost)
+        yield line, cells
+
+
+def parse_period(text):
+    """The month written ``YYYY-MM`` as the date of its first day, or None."""
+    match = _PERIOD.match(text)
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        return None
+    return date(int(match.group(1)), int(match.group(2)), 1)

@@ -1,2 +1,1 @@
 from . import telephony_annual_report
-from . import telephony_usage_import

@@ -1,0 +1,543 @@
+import csv
+import io
+import logging
+
+import psycopg2
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from odoo.addons.council_telephony.tools import numbering
+
+from ..tools import usage_csv
+
+_logger = logging.getLogger(__name__)
+
+SHOWN_ERRORS = 100
+# The file goes to PostgreSQL in pieces of this size, to show how far it is.
+PROGRESS_BYTES = 4 * 1024 * 1024
+# Amounts that PostgreSQL reads as numbers, once the decimal separator is a
+# point: calls a whole number, minutes and cost numbers, with an exponent of
+# at most two digits; their value is checked after (zero or more, finite).
+INTEGER_PATTERN = r"^[+-]?[0-9]{1,9}$"
+NUMBER_PATTERN = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,2})?$"
+TRIMMED = " \t\r\n\u00a0"
+
+
+class TelephonyUsageImport(models.Model):
+    """C18: a monthly usage file of the PBX or the carrier, imported in the
+    background. The rows are loaded by PostgreSQL ``COPY`` and checked in SQL:
+    one bad row and nothing is imported, and every bad row is named by its
+    line. A number's month imported again replaces the earlier import.
+
+    The import runs as a scheduled job woken when the manager presses Import.
+    Its rows are stored in one transaction, the job's; the record's step and
+    progress are written by a second one, so that the manager sees them while
+    the job runs, and so is the result, once the job's transaction has
+    committed (under Odoo's repeatable-read isolation the job cannot write a
+    row another transaction changed meanwhile). An import interrupted before
+    its result was written runs again: it replaces what it stored."""
+
+    _name = "telephony.usage.import"
+    _description = "Usage import"
+    _inherit = ["mail.thread"]
+    _order = "id desc"
+
+    name = fields.Char(string="File name", readonly=True)
+    file = fields.Binary(string="CSV file", attachment=True)
+    company_id = fields.Many2one(
+        comodel_name="res.company",
+        required=True,
+        readonly=True,
+        default=lambda self: self.env.company,
+    )
+    user_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Imported by",
+        readonly=True,
+        default=lambda self: self.env.user,
+    )
+    state = fields.Selection(
+        string="Status",
+        selection=[
+            ("draft", "New"),
+            ("queued", "Waiting"),
+            ("reading", "Reading the file"),
+            ("checking", "Checking the rows"),
+            ("storing", "Replacing the months"),
+            ("done", "Imported"),
+            ("failed", "Nothing imported"),
+        ],
+        default="draft",
+        required=True,
+        readonly=True,
+    )
+    progress = fields.Integer(string="Progress (%)", readonly=True)
+    row_count = fields.Integer(string="Rows imported", readonly=True)
+    error_count = fields.Integer(string="Bad rows", readonly=True)
+    periods = fields.Char(string="Months", readonly=True)
+    result = fields.Text(readonly=True)
+    finished_at = fields.Datetime(string="Finished at", readonly=True)
+
+    # === Actions === #
+
+    def action_import(self):
+        """Queue the import and wake the job that runs it."""
+        for record in self:
+            if not record.file:
+                raise UserError(self.env._("Choose the CSV file to import."))
+            if record.state != "draft":
+                raise UserError(self.env._("This file was already sent to import."))
+        self.write({"state": "queued", "progress": 0})
+        self.env.ref("council_telephony_reports.ir_cron_usage_import").sudo()._trigger()
+
+    # === The job === #
+
+    @api.model
+    def _cron_run_imports(self):
+        """Run the oldest waiting import; if more wait, the scheduler runs
+        the job again at once. An import found midway was interrupted: its
+        rows, written in one transaction, were never stored, so it starts
+        again."""
+        waiting = self.search(
+            [("state", "not in", ("draft", "done", "failed"))], order="id", limit=2
+        )
+        if waiting:
+            waiting[0].with_company(waiting[0].company_id)._run()
+        self.env["ir.cron"]._notify_progress(
+            done=len(waiting[:1]), remaining=len(waiting[1:])
+        )
+
+    def _run(self):
+        self.ensure_one()
+        attachment = self.env["ir.attachment"].search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "=", self.id),
+                ("res_field", "=", "file"),
+            ],
+            limit=1,
+        )
+        outcome = self.with_context(lang=self.user_id.lang or self.env.lang)
+        try:
+            with self.env.cr.savepoint():
+                values = outcome._import_rows(attachment.raw or b"")
+        except Exception:
+            _logger.exception("Usage import %s stopped", self.id)
+            values = {
+                "state": "failed",
+                "result": outcome.env._(
+                    "The import stopped on an unexpected error: nothing was "
+                    "imported. The server log has the details."
+                ),
+            }
+        self.env.cr.postcommit.add(lambda: self._finish(values))
+
+    def _finish(self, values):
+        """Write the result and tell the manager who imported the file."""
+        with self.env.registry.cursor() as cr:
+            record = self.with_env(self.env(cr=cr))
+            record.write(dict(values, progress=100, finished_at=fields.Datetime.now()))
+            record.message_post(
+                body=Markup("<br/>").join(values["result"].split("\n")),
+                partner_ids=record.user_id.partner_id.ids,
+                subtype_xmlid="mail.mt_comment",
+            )
+
+    def _import_rows(self, data):
+        """Read, check and store the file's rows; return the import's
+        result (its state, counts and message)."""
+        header = usage_csv.read_header(data)
+        if isinstance(header, usage_csv.RowError):
+            return self._failure([header], 1)
+        self._report_progress("reading", 0)
+        file_errors = self._copy_rows(header)
+        self._report_progress("checking", 40)
+        errors, count = self._check_rows(header, file_errors)
+        if count:
+            self._drop_work_tables()
+            return self._failure(errors, count)
+        self._report_progress("storing", 70)
+        return self._store_rows()
+
+    def _report_progress(self, state, progress):
+        """Show how far the import is. Written and committed by a second
+        transaction: the import's own commits only at the end. Best effort: a
+        row locked by someone else is not waited for."""
+        self.flush_recordset()
+        try:
+            with self.env.registry.cursor() as cr:
+                cr.execute("SET LOCAL lock_timeout = '1s'")
+                cr.execute(
+                    """UPDATE telephony_usage_import SET state = %s, progress = %s
+                        WHERE id = %s""",
+                    (state, progress, self.id),
+                )
+        except psycopg2.errors.LockNotAvailable:
+            _logger.info("Usage import %s: progress not shown", self.id)
+
+    # === Steps === #
+
+    def _copy_rows(self, header):
+        """Load the rows into a work table, one text column per column of
+        the file and the line number. The file goes to ``COPY`` as it is; a
+        file ``COPY`` cannot read as a table (rows of other widths, blank
+        lines, bytes that are not UTF-8) is read again row by row. Return the
+        rows that cannot be loaded, as errors."""
+        cr = self.env.cr
+        names = [f"c{i}" for i in range(header.width)]
+        cr.execute(
+            SQL(
+                """CREATE TEMP TABLE telephony_usage_raw (
+                       line integer GENERATED BY DEFAULT AS IDENTITY (START 2),
+                       %s) ON COMMIT DROP""",
+                SQL(", ").join(SQL("%s text", SQL.identifier(n)) for n in names),
+            )
+        )
+        columns = ", ".join(names)
+        try:
+            with cr.savepoint(flush=False):
+                body, done = header.body, 0
+                while done < len(body):
+                    # In pieces of whole lines, to show how far it is.
+                    end = body.find(b"\n", done + PROGRESS_BYTES) + 1 or len(body)
+                    cr._obj.copy_expert(
+                        f"""COPY telephony_usage_raw ({columns}) FROM STDIN
+                            WITH (FORMAT csv, HEADER {done == 0},
+                                  DELIMITER '{header.delimiter}')""",
+                        io.BytesIO(body[done:end]),
+                    )
+                    done = end
+                    self._report_progress("reading", 40 * done // len(body))
+            return []
+        except psycopg2.DataError:
+            _logger.info("Usage import %s: reading row by row", self.id)
+        errors, rows = [], io.StringIO()
+        writer = csv.writer(rows)
+        for item in usage_csv.iter_rows(header):
+            if isinstance(item, usage_csv.RowError):
+                errors.append(item)
+            else:
+                writer.writerow([item[0], *item[1]])
+        cr._obj.copy_expert(
+            f"COPY telephony_usage_raw (line, {columns}) FROM STDIN WITH (FORMAT csv)",
+            io.BytesIO(rows.getvalue().encode()),
+        )
+        return errors
+
+    def _check_rows(self, header, file_errors):
+        """Check every loaded row in SQL: the period, the number, the
+        department (each distinct value once, in ``_check_keys``), the amounts
+        and a number given twice for a month. Return the first bad rows
+        (``file_errors`` included) and how many there are."""
+        if file_errors and file_errors[0].reason == "encoding":
+            return file_errors, 1
+        cr = self.env.cr
+        # Grouping a million rows: in memory, not on disk.
+        cr.execute("SET LOCAL work_mem = '128MB'")
+        # An empty cell is read as NULL: as empty text here.
+        cell = {
+            name: SQL("coalesce(r.%s, '')", SQL.identifier(f"c{i}"))
+            for name, i in header.index.items()
+        }
+        self._check_keys(cell)
+        # The amounts as PostgreSQL reads numbers; a row it cannot read makes
+        # the whole statement fail, and then each amount is matched first.
+        amounts = {
+            name: SQL(
+                "replace(replace(%s, '.', ''), ',', '.')"
+                if header.delimiter == ";"
+                else "%s",
+                cell[name],
+            )
+            for name in ("calls", "minutes", "cost")
+        }
+        try:
+            with cr.savepoint(flush=False):
+                self._create_checked(cell, amounts)
+        except psycopg2.DataError:
+            patterns = {
+                "calls": INTEGER_PATTERN,
+                "minutes": NUMBER_PATTERN,
+                "cost": NUMBER_PATTERN,
+            }
+            for name, amount in amounts.items():
+                if header.delimiter == ",":
+                    # In a comma file a comma can only group thousands,
+                    # inside quotes ("1,024.50").
+                    amount = SQL("replace(%s, ',', '')", amount)
+                text = SQL("btrim(%s, %s)", amount, TRIMMED)
+                amounts[name] = SQL(
+                    "CASE WHEN %s ~ %s THEN %s END", text, patterns[name], text
+                )
+            self._create_checked(cell, amounts)
+        # A number given twice for a month: the later rows are wrong.
+        cr.execute(
+            """
+            UPDATE telephony_usage_checked c
+               SET reason = 'duplicate', first_line = twice.first_line
+              FROM (SELECT period, number, min(line) AS first_line
+                      FROM telephony_usage_checked
+                     WHERE period IS NOT NULL AND number IS NOT NULL
+                     GROUP BY period, number
+                    HAVING count(*) > 1) twice
+             WHERE c.period = twice.period AND c.number = twice.number
+               AND c.line > twice.first_line AND c.reason IS NULL
+            """
+        )
+        cr.execute(
+            "SELECT count(*) FROM telephony_usage_checked WHERE reason IS NOT NULL"
+        )
+        count = cr.fetchone()[0]
+        errors = []
+        if count:
+            # The first bad rows, named with what they hold.
+            cr.execute(
+                SQL(
+                    """
+                    SELECT c.line, c.reason,
+                           CASE c.reason
+                                WHEN 'period' THEN btrim(%(period)s, %(trimmed)s)
+                                WHEN 'amount' THEN concat_ws(' / ',
+                                     btrim(%(calls)s, %(trimmed)s),
+                                     btrim(%(minutes)s, %(trimmed)s),
+                                     btrim(%(cost)s, %(trimmed)s))
+                                WHEN 'department'
+                                     THEN btrim(%(department)s, %(trimmed)s)
+                                WHEN 'duplicate' THEN c.first_line::text
+                                ELSE btrim(%(number)s, %(trimmed)s)
+                           END
+                      FROM (SELECT * FROM telephony_usage_checked
+                             WHERE reason IS NOT NULL
+                             ORDER BY line LIMIT %(limit)s) c
+                      JOIN telephony_usage_raw r ON r.line = c.line
+                     ORDER BY c.line
+                    """,
+                    trimmed=TRIMMED,
+                    limit=SHOWN_ERRORS,
+                    **cell,
+                )
+            )
+            errors = [usage_csv.RowError(*row) for row in cr.fetchall()]
+        errors = sorted(errors + file_errors)[:SHOWN_ERRORS]
+        count += len(file_errors)
+        return errors, count
+
+    def _check_keys(self, cell):
+        """Each distinct period, number and department of the file, checked
+        once: the month; the number by the council's numbering (extensions
+        of the PBX, Israeli lines) in its normal form; the department by its
+        name in any of its languages."""
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                """SELECT period, number, department,
+                          GROUPING(period, number, department)
+                     FROM (SELECT %(period)s AS period, %(number)s AS number,
+                                  %(department)s AS department
+                             FROM telephony_usage_raw r) r
+                    GROUP BY GROUPING SETS ((period), (number), (department))""",
+                period=cell["period"],
+                number=cell["number"],
+                department=cell["department"],
+            )
+        )
+        distinct = cr.fetchall()
+        company = self.company_id
+        low = company.telephony_extension_min_digits
+        high = company.telephony_extension_max_digits
+        departments = self._departments()
+        keys = io.StringIO()
+        writer = csv.writer(keys)
+        # GROUPING() tells which column a row is the distinct value of.
+        for period, number, department, grouping in distinct:
+            if grouping == 0b011:
+                month = usage_csv.parse_period(period.strip())
+                writer.writerow(
+                    ["period", period, month, "", "", ""]
+                    if month
+                    else ["period", period, "", "", "", "period"]
+                )
+            elif grouping == 0b101:
+                try:
+                    normal = numbering.parse_number(number.strip(), low, high)[1]
+                    writer.writerow(["number", number, "", normal, "", ""])
+                except numbering.NumberError as error:
+                    writer.writerow(
+                        ["number", number, "", "", "", f"number_{error.reason}"]
+                    )
+            else:
+                name = department.strip()
+                known = departments.get(name) if name else ""
+                writer.writerow(
+                    ["department", department, "", "", known or "", ""]
+                    if known is not None
+                    else ["department", department, "", "", "", "department"]
+                )
+        cr.execute(
+            """CREATE TEMP TABLE telephony_usage_keys
+                   (kind text, raw text, period date, number text,
+                    department_id integer, reason text) ON COMMIT DROP"""
+        )
+        cr._obj.copy_expert(
+            """COPY telephony_usage_keys FROM STDIN
+               WITH (FORMAT csv, FORCE_NOT_NULL (raw))""",
+            io.BytesIO(keys.getvalue().encode()),
+        )
+        cr.execute("ANALYZE telephony_usage_keys")
+
+    def _departments(self):
+        # Department names are translatable: any language's name matches;
+        # of two departments of one name, the first made.
+        self.env.cr.execute(
+            """SELECT names.value, min(d.id)
+                 FROM hr_department d, jsonb_each_text(d.name) AS names
+                WHERE d.company_id = %s OR d.company_id IS NULL
+                GROUP BY names.value""",
+            (self.company_id.id,),
+        )
+        return dict(self.env.cr.fetchall())
+
+    def _create_checked(self, cell, amounts):
+        """The work table of checked rows: each row's period, number,
+        department and amounts, and what is wrong with it, if anything."""
+        # An amount PostgreSQL cannot read is expected (see _check_rows).
+        self.env.cr.execute(
+            SQL(
+                """
+                CREATE TEMP TABLE telephony_usage_checked ON COMMIT DROP AS
+                SELECT line, period, number, department_id, calls, minutes, cost,
+                       CASE WHEN period_reason IS NOT NULL THEN period_reason
+                            WHEN number_reason IS NOT NULL THEN number_reason
+                            -- NaN compares above every number.
+                            WHEN NOT coalesce(calls BETWEEN 0 AND 999999999
+                                              AND minutes >= 0 AND minutes < 1e15
+                                              AND cost >= 0 AND cost < 1e15,
+                                              false)
+                            THEN 'amount'
+                            ELSE department_reason
+                       END AS reason,
+                       NULL::integer AS first_line
+                  FROM (SELECT r.line, p.period, n.number, d.department_id,
+                               p.reason AS period_reason,
+                               n.reason AS number_reason,
+                               d.reason AS department_reason,
+                               (%(calls)s)::integer AS calls,
+                               (%(minutes)s)::double precision AS minutes,
+                               (%(cost)s)::numeric AS cost
+                          FROM telephony_usage_raw r
+                          JOIN telephony_usage_keys p
+                            ON p.kind = 'period'
+                           AND p.raw = %(period_cell)s
+                          JOIN telephony_usage_keys n
+                            ON n.kind = 'number'
+                           AND n.raw = %(number_cell)s
+                          JOIN telephony_usage_keys d
+                            ON d.kind = 'department'
+                           AND d.raw = %(department_cell)s
+                       ) checked
+                """,
+                period_cell=cell["period"],
+                number_cell=cell["number"],
+                department_cell=cell["department"],
+                **amounts,
+            ),
+            log_exceptions=False,
+        )
+
+    def _store_rows(self):
+        """Replace what the file brings: the same month of the same number
+        (a PBX export and a carrier export of one month each keep their own
+        numbers), with one INSERT of all the rows."""
+        usage = self.env["telephony.usage"]
+        usage.flush_model()
+        cr = self.env.cr
+        company = self.company_id.id
+        # Each month of each number is once in the file (see _check_rows).
+        cr.execute(
+            """
+            DELETE FROM telephony_usage u
+             USING telephony_usage_checked i
+             WHERE u.company_id = %s AND u.period = i.period
+               AND u.number = i.number
+            """,
+            (company,),
+        )
+        cr.execute(
+            """
+            INSERT INTO telephony_usage (company_id, period, number,
+                   extension_id, department_id, calls, minutes, cost)
+            SELECT %s, i.period, i.number, e.id, i.department_id, i.calls,
+                   i.minutes, i.cost
+              FROM telephony_usage_checked i
+              LEFT JOIN telephony_extension e
+                     ON e.company_id = %s AND e.number = i.number
+            """,
+            (company, company),
+        )
+        count = cr.rowcount
+        cr.execute("SELECT DISTINCT period FROM telephony_usage_checked ORDER BY 1")
+        periods = ", ".join(row[0].strftime("%m/%Y") for row in cr.fetchall())
+        self._drop_work_tables()
+        usage.invalidate_model()
+        return {
+            "state": "done",
+            "row_count": count,
+            "error_count": 0,
+            "periods": periods,
+            "result": self.env._(
+                "%(count)s usage rows imported for %(periods)s.",
+                count=count,
+                periods=periods,
+            ),
+        }
+
+    def _drop_work_tables(self):
+        self.env.cr.execute(
+            """DROP TABLE IF EXISTS telephony_usage_raw, telephony_usage_keys,
+                   telephony_usage_checked"""
+        )
+
+    # === Messages === #
+
+    def _failure(self, errors, count):
+        reasons = {
+            "encoding": self.env._("the file is not UTF-8 text"),
+            "header": self.env._("the header lacks the columns: %s"),
+            "columns": self.env._("wrong number of columns (%s)"),
+            "period": self.env._("the period %s is not a month written YYYY-MM"),
+            "number_empty": self.env._("no extension or line number"),
+            "number_characters": self.env._("%s is not a phone number"),
+            "number_extension_length": self.env._("%s is not a council extension"),
+            "number_line_invalid": self.env._("%s is not a valid Israeli line number"),
+            "amount": self.env._(
+                "calls, minutes and cost must be numbers of zero or more (%s)"
+            ),
+            "department": self.env._("no department is named %s"),
+            "duplicate": self.env._("the same number and month as line %s"),
+        }
+        lines = [
+            self.env._(
+                "Line %(line)s: %(reason)s",
+                line=error.line,
+                reason=reasons[error.reason].replace("%s", error.value),
+            )
+            for error in errors
+        ]
+        if count > len(errors):
+            lines.append(self.env._("… and %(count)s more.", count=count - len(errors)))
+        return {
+            "state": "failed",
+            "row_count": 0,
+            "error_count": count,
+            "result": "\n".join(
+                [
+                    self.env._(
+                        "Nothing was imported. Correct these rows and import again:"
+                    )
+                ]
+                + lines
+            ),
+        }
