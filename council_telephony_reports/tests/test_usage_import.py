@@ -198,6 +198,29 @@ class TestUsageImport(UsageImportCase):
         self._import(HEADER + "2026-10,04-812-3456,,5,1,1\n")  # the carrier's
         self.assertEqual(sorted(self._usage("2026-10-01").mapped("calls")), [5, 10])
 
+    def test_a_department_or_register_entry_deleted_since_reads_as_none(self):
+        welfare = self.env["hr.department"].create({"name": "Welfare"})
+        entry = self.env["telephony.extension"].create({"number": "4177"})
+        self._import(HEADER + "2026-10,4177,Welfare,3,4,5\n")
+        usage = self._usage("2026-10-01")
+        self.assertEqual((usage.department_id, usage.extension_id), (welfare, entry))
+        welfare.unlink()
+        entry.unlink()
+        self.env.invalidate_all()
+        self.assertFalse(usage.department_id)
+        self.assertFalse(usage.extension_id)
+        self.assertEqual(usage.cost, 5)
+        # The usage list reads them, as the IT manager opens it.
+        rows = (
+            self.env["telephony.usage"]
+            .with_user(self.manager)
+            .web_search_read(
+                [("id", "=", usage.id)],
+                {"department_id": {"fields": {"display_name": {}}}, "number": {}},
+            )
+        )
+        self.assertEqual(rows["records"][0]["department_id"], False)
+
     def test_the_manager_follows_the_import_and_is_told_the_result(self):
         record = self._send(HEADER + "2026-10,4101,,10,1,1\n")
         self.assertEqual(record.state, "queued")
