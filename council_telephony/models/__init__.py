@@ -14,3 +14,11 @@ from . import resource_calendar
 from . import resource_calendar_leaves
 from . import telephony_outage
 from . import telephony_availability_month
+from . import telephony_contract
+from . import telephony_contract_price
+from . import telephony_contract_penalty
+from . import telephony_budget
+from . import account_move
+from . import tier_review
+from . import telephony_spend
+from . import telephony_bill_payment

@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.tests import new_test_user
 
 from odoo.addons.base.tests.common import BaseCommon
@@ -90,3 +91,65 @@ class TelephonyCase(BaseCommon):
             values["telephony_number"] = "4101"
         values.update(vals)
         return cls.env["helpdesk.ticket"].create(values)
+
+
+class TelephonyMoneyCase(TelephonyCase):
+    """A Tadiran contract in force for 2026 with a 10,000 budget, an accountant
+    who enters vendor bills, and a helper to enter one."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.accountant = new_test_user(
+            cls.env,
+            login="t_accountant",
+            groups="account.group_account_invoice",
+            email="t_accountant@council.test",
+        )
+        cls.contract = cls.env["telephony.contract"].create(
+            {
+                "name": "Tender 12/2025",
+                "vendor_id": cls.tadiran.id,
+                "date_start": "2026-01-01",
+                "date_end": "2027-12-31",
+                "response_hours": 4,
+                "repair_hours": 8,
+                "availability_guarantee": 99.5,
+                "state": "active",
+            }
+        )
+        cls.budget = cls.env["telephony.budget"].create(
+            {"contract_id": cls.contract.id, "year": 2026, "amount": 10000}
+        )
+
+    @classmethod
+    def _bill(cls, amount, user=None, invoice_date="2026-03-10", partner=None):
+        return (
+            cls.env["account.move"]
+            .with_user(user or cls.accountant)
+            .create(
+                {
+                    "move_type": "in_invoice",
+                    "partner_id": (partner or cls.tadiran.partner_id).id,
+                    "invoice_date": invoice_date,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "name": "PBX maintenance",
+                                "quantity": 1,
+                                "price_unit": amount,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+            )
+        )
+
+    def _approve(self, bill, user=None):
+        bill = bill.with_user(user or self.manager)
+        if not bill.review_ids:
+            bill.request_validation()
+        bill.invalidate_recordset()
+        bill.validate_tier()
+        return bill
