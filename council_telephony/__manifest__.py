@@ -48,7 +48,10 @@
         "wizards/telephony_budget_override_views.xml",
         "views/council_telephony_menus.xml",
     ],
-    "demo": ["demo/council_telephony_demo.xml"],
+    "demo": [
+        "demo/council_telephony_demo.xml",
+        "demo/council_telephony_money_demo.xml",
+    ],
     "development_status": "Alpha",
     "application": True,
     "installable": True,

@@ -106,6 +106,8 @@ class TelephonyMoneyCase(TelephonyCase):
             groups="account.group_account_invoice",
             email="t_accountant@council.test",
         )
+        # The demo contracts must not stand in the tests' way.
+        cls.env["telephony.contract"].search([]).write({"state": "cancelled"})
         cls.contract = cls.env["telephony.contract"].create(
             {
                 "name": "Tender 12/2025",
