@@ -151,14 +151,22 @@ class AccountMove(models.Model):
                 )
             raise UserError(message)
         self.telephony_budget_override_reason = reason
-        note = self.env._(
-            "Approved over budget by %(user)s: %(reason)s",
-            user=self.env.user.name,
-            reason=reason,
+        self.message_post(
+            body=self.env._(
+                "Approved over budget by %(user)s: %(reason)s",
+                user=self.env.user.name,
+                reason=reason,
+            )
         )
-        self.message_post(body=note)
         if budget:
-            budget.message_post(body=f"{self.display_name}: {note}")
+            budget.message_post(
+                body=self.env._(
+                    "%(bill)s approved over budget by %(user)s: %(reason)s",
+                    bill=self.display_name,
+                    user=self.env.user.name,
+                    reason=reason,
+                )
+            )
 
     def _telephony_format(self, amount):
         return self.company_currency_id.format(amount)

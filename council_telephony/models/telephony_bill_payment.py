@@ -23,7 +23,7 @@ class TelephonyBillPayment(models.Model):
         "telephony.budget": ["contract_id", "year"],
     }
 
-    bill_id = fields.Many2one(comodel_name="account.move", string="Bill", readonly=True)
+    bill_id = fields.Many2one(comodel_name="account.move", readonly=True)
     payment_move_id = fields.Many2one(
         comodel_name="account.move", string="Payment", readonly=True
     )

@@ -12,9 +12,11 @@ class TierReview(models.Model):
     _inherit = "tier.review"
 
     def _telephony_check_decider(self, vals):
-        if self.env.su or not (
-            vals.get("status") in DECISIONS or "done_by" in vals or "reviewed_date" in vals
-        ):
+        deciding = vals.get("status") in DECISIONS or {
+            "done_by",
+            "reviewed_date",
+        } & set(vals)
+        if self.env.su or not deciding:
             return
         for review in self:
             if self.env.user not in review.reviewer_ids:

@@ -46,7 +46,9 @@ class TestBillApproval(TelephonyMoneyCase):
         # Treasury does not even see a bill waiting for approval, agents see no
         # bills at all, and writing the review by RPC is refused.
         self.assertFalse(
-            self.env["account.move"].with_user(self.treasury).search([("id", "=", bill.id)])
+            self.env["account.move"]
+            .with_user(self.treasury)
+            .search([("id", "=", bill.id)])
         )
         with self.assertRaises(AccessError):
             bill.with_user(self.agent).read(["amount_total"])
@@ -66,7 +68,9 @@ class TestBillApproval(TelephonyMoneyCase):
     def test_treasury_is_told_and_pays_only_approved_bills(self):
         bill = self._bill(1200)
         self._approve(bill)
-        handed = bill.message_ids.filtered(lambda m: self.treasury.partner_id in m.partner_ids)
+        handed = bill.message_ids.filtered(
+            lambda m: self.treasury.partner_id in m.partner_ids
+        )
         self.assertTrue(handed, "treasury is notified when the bill is approved")
         as_treasury = bill.with_user(self.treasury)
         as_treasury.action_post()
@@ -82,7 +86,9 @@ class TestBillApproval(TelephonyMoneyCase):
             with self.assertRaises(AccessError):
                 self.env[model].with_user(self.treasury).search([])
         ticket = self._ticket()
-        self.assertFalse(self.env["helpdesk.ticket"].with_user(self.treasury).search([]))
+        self.assertFalse(
+            self.env["helpdesk.ticket"].with_user(self.treasury).search([])
+        )
         with self.assertRaises(AccessError):
             ticket.with_user(self.treasury).read(["name"])
         with self.assertRaises(AccessError):
@@ -94,7 +100,11 @@ class TestBillApproval(TelephonyMoneyCase):
         bill = self._bill(1200)
         self._approve(bill)
         bill.with_user(self.accountant).write(
-            {"invoice_line_ids": [Command.update(bill.invoice_line_ids.id, {"price_unit": 1500})]}
+            {
+                "invoice_line_ids": [
+                    Command.update(bill.invoice_line_ids.id, {"price_unit": 1500})
+                ]
+            }
         )
         self.assertEqual(bill.amount_total, 1500)
         self.assertNotEqual(bill.validation_status, "validated")
@@ -130,7 +140,8 @@ class TestBillApproval(TelephonyMoneyCase):
         ).action_approve()
         self.assertEqual(bill.validation_status, "validated")
         self.assertEqual(
-            bill.telephony_budget_override_reason, "Urgent PBX repair; budget to be amended"
+            bill.telephony_budget_override_reason,
+            "Urgent PBX repair; budget to be amended",
         )
         self.assertIn("Urgent PBX repair", self.budget.message_ids[0].body)
         self.budget.invalidate_recordset()
@@ -143,15 +154,25 @@ class TestBillApproval(TelephonyMoneyCase):
 
     def test_budget_figures_with_partial_payments(self):
         first, second, third = self._bill(3000), self._bill(2000), self._bill(700)
-        refund = self.env["account.move"].with_user(self.accountant).create(
-            {
-                "move_type": "in_refund",
-                "partner_id": self.tadiran.partner_id.id,
-                "invoice_date": "2026-05-01",
-                "invoice_line_ids": [
-                    Command.create({"name": "Credit", "price_unit": 500, "tax_ids": [Command.clear()]})
-                ],
-            }
+        refund = (
+            self.env["account.move"]
+            .with_user(self.accountant)
+            .create(
+                {
+                    "move_type": "in_refund",
+                    "partner_id": self.tadiran.partner_id.id,
+                    "invoice_date": "2026-05-01",
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "name": "Credit",
+                                "price_unit": 500,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+            )
         )
         for bill in (first, second, refund):
             self._approve(bill)

@@ -126,8 +126,6 @@ class TestBudgetRace(BaseCase):
         with self.db.cursor() as cr:
             env = api.Environment(cr, api.SUPERUSER_ID, {})
             bills = env["account.move"].browse(self.ids["bills"])
-            self.assertEqual(
-                bills.mapped("validation_status").count("validated"), 1
-            )
+            self.assertEqual(bills.mapped("validation_status").count("validated"), 1)
             budget = env["telephony.budget"].browse(self.ids["budget"])
             self.assertEqual(budget.approved_amount, 600)

@@ -1,4 +1,5 @@
 from freezegun import freeze_time
+from psycopg2 import IntegrityError
 
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import mute_logger
@@ -48,9 +49,12 @@ class TestContract(TelephonyMoneyCase):
             {"availability_guarantee": 120},
             {"response_hours": -1},
         ):
-            with self.subTest(vals=vals), self.assertRaises(Exception), mute_logger(
-                "odoo.sql_db"
-            ), self.env.cr.savepoint():
+            with (
+                self.subTest(vals=vals),
+                self.assertRaises(IntegrityError),
+                mute_logger("odoo.sql_db"),
+                self.env.cr.savepoint(),
+            ):
                 self.contract.write(vals)
         self.assertEqual(self.contract.availability_guarantee, 99.5)
 
@@ -59,11 +63,19 @@ class TestContract(TelephonyMoneyCase):
             self.env["telephony.budget"].create(
                 {"contract_id": self.contract.id, "year": 2030, "amount": 1}
             )
-        with self.assertRaises(Exception), mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+        with (
+            self.assertRaises(IntegrityError),
+            mute_logger("odoo.sql_db"),
+            self.env.cr.savepoint(),
+        ):
             self.env["telephony.budget"].create(
                 {"contract_id": self.contract.id, "year": 2026, "amount": 1}
             )
-        with self.assertRaises(Exception), mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+        with (
+            self.assertRaises(IntegrityError),
+            mute_logger("odoo.sql_db"),
+            self.env.cr.savepoint(),
+        ):
             self.budget.amount = -5
 
     def test_end_reminder_once_and_contracts_end(self):
@@ -110,17 +122,23 @@ class TestMoneyAccess(TelephonyMoneyCase):
 
     def test_manager_manages_contracts_and_budgets(self):
         for model in MONEY_MODELS:
-            self.assertTrue(self.env[model].with_user(self.manager).check_access("unlink") is None)
-        contract = self.env["telephony.contract"].with_user(self.manager).create(
-            {
-                "name": "Bezeq lines 2026",
-                "vendor_id": self.bezeq.id,
-                "date_start": "2026-01-01",
-                "date_end": "2026-12-31",
-            }
+            self.env[model].with_user(self.manager).check_access("unlink")
+        contract = (
+            self.env["telephony.contract"]
+            .with_user(self.manager)
+            .create(
+                {
+                    "name": "Bezeq lines 2026",
+                    "vendor_id": self.bezeq.id,
+                    "date_start": "2026-01-01",
+                    "date_end": "2026-12-31",
+                }
+            )
         )
-        budget = self.env["telephony.budget"].with_user(self.manager).create(
-            {"contract_id": contract.id, "year": 2026, "amount": 5000}
+        budget = (
+            self.env["telephony.budget"]
+            .with_user(self.manager)
+            .create({"contract_id": contract.id, "year": 2026, "amount": 5000})
         )
         budget.amount = 6000
         self.assertEqual(budget.remaining_amount, 6000)
@@ -139,8 +157,9 @@ class TestMoneyAccess(TelephonyMoneyCase):
     def test_others_are_refused(self):
         for user in (self.employee, self.agent, self.treasury, self.portal_user):
             for model in MONEY_MODELS + ("telephony.spend", "telephony.bill.payment"):
-                with self.subTest(user=user.login, model=model), self.assertRaises(
-                    AccessError
+                with (
+                    self.subTest(user=user.login, model=model),
+                    self.assertRaises(AccessError),
                 ):
                     self.env[model].with_user(user).search([])
         with self.assertRaises(AccessError):
