@@ -148,8 +148,9 @@ class TelephonyMoneyCase(TelephonyCase):
             )
         )
 
-    def _approve(self, bill, user=None):
-        bill = bill.with_user(user or self.manager)
+    @classmethod
+    def _approve(cls, bill, user=None):
+        bill = bill.with_user(user or cls.manager)
         if not bill.review_ids:
             bill.request_validation()
         bill.invalidate_recordset()

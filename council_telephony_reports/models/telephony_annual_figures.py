@@ -77,6 +77,16 @@ class TelephonyAnnualFigures(models.AbstractModel):
                 ["calls:sum", "minutes:sum", "cost:sum"],
             )
         }
+        spend = {
+            vendor.display_name: (budget, approved, paid)
+            for vendor, budget, approved, paid in self.env[
+                "telephony.spend"
+            ]._read_group(
+                [("company_id", "=", company.id), ("year", "=", year)],
+                ["vendor_id"],
+                ["budget_amount:sum", "approved_amount:sum", "paid_amount:sum"],
+            )
+        }
         idle = self.env["telephony.idle.extension"]._read_group(
             [("company_id", "=", company.id)], [], ["__count", "monthly_cost:sum"]
         )[0]
@@ -96,6 +106,7 @@ class TelephonyAnnualFigures(models.AbstractModel):
             "availability": self.env["telephony.outage"]._availability(
                 date(year, 1, 1), date(year, 12, 31), company
             ),
+            "spend": spend,
             "idle_count": idle[0],
             "idle_monthly_cost": idle[1] or 0.0,
         }

@@ -74,6 +74,27 @@ class ReportAnnualXlsx(models.AbstractModel):
                     for d in departments
                 ],
             )
+            sheet = workbook.add_worksheet(self.env._("Budget and payments"))
+            nothing = (0, 0, 0)
+            self._write_table(
+                sheet,
+                bold,
+                [
+                    "",
+                    self.env._("Budget"),
+                    self.env._("Approved"),
+                    self.env._("Paid"),
+                    self.env._("Paid") + f" {previous}",
+                ],
+                [
+                    (
+                        v,
+                        *this["spend"].get(v, nothing),
+                        last["spend"].get(v, nothing)[2],
+                    )
+                    for v in sorted(set(this["spend"]) | set(last["spend"]))
+                ],
+            )
             sheet = workbook.add_worksheet(self.env._("Vendors"))
             self._write_table(
                 sheet,

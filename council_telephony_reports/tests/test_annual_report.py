@@ -7,12 +7,12 @@ from freezegun import freeze_time
 
 from odoo.exceptions import AccessError
 
-from odoo.addons.council_telephony.tests.common import TelephonyCase
+from odoo.addons.council_telephony.tests.common import TelephonyMoneyCase
 
 HEADER = "period,number,department,calls,minutes,cost\n"
 
 
-class TestAnnualReport(TelephonyCase):
+class TestAnnualReport(TelephonyMoneyCase):
     """C19, 4.2.5: the year's figures, the year before beside them."""
 
     @classmethod
@@ -71,6 +71,15 @@ class TestAnnualReport(TelephonyCase):
             )
         )
         wizard.action_import()
+        # Money: a 10,000 budget for 2026 (TelephonyMoneyCase); 3,000 approved
+        # and 1,200 of it paid, 500 entered but not approved.
+        bill = cls._bill(3000)
+        cls._approve(bill)
+        bill.with_user(cls.treasury).action_post()
+        cls.env["account.payment.register"].with_user(cls.treasury).with_context(
+            active_model="account.move", active_ids=bill.ids
+        ).create({"amount": 1200, "payment_date": "2026-04-01"})._create_payments()
+        cls._bill(500)
         cls.report = cls.env["telephony.annual.report"].create({"year": 2026})
 
     def test_figures_against_a_known_dataset(self):
@@ -108,6 +117,16 @@ class TestAnnualReport(TelephonyCase):
         # Median of 1 h and 24 h to the call; of 4 h and 8 h to the repair.
         self.assertAlmostEqual(tadiran["to_call_hours"], 12.5)
         self.assertAlmostEqual(tadiran["repair_hours"], 6.0)
+        spent = this["spend"][self.tadiran.display_name]
+        spent_before = before["spend"].get(self.tadiran.display_name, (0, 0, 0))
+        budgets = self.env["telephony.budget"].search(
+            [("vendor_id", "=", self.tadiran.id), ("year", "=", 2026)]
+        )
+        self.assertEqual(spent[0], sum(budgets.mapped("amount")))
+        self.assertEqual(
+            tuple(now - then for now, then in zip(spent, spent_before, strict=True)),
+            (0, 3000, 1200),
+        )
 
     def test_pdf_in_hebrew_right_to_left(self):
         self._enable_hebrew()
@@ -146,6 +165,14 @@ class TestAnnualReport(TelephonyCase):
         )
         self.assertEqual(rows["Cost"], (90, 45))
         self.assertIn("Usage by department", book.sheetnames)
+        spend = {
+            row[0].value: row[1].value
+            for row in book["Budget and payments"].iter_rows(min_row=2)
+        }
+        self.assertEqual(
+            spend[self.tadiran.display_name],
+            figures["this"]["spend"][self.tadiran.display_name][0],
+        )
 
     def test_who_gets_the_annual_report(self):
         self.env["telephony.annual.report"].with_user(self.head).create({"year": 2026})
