@@ -190,4 +190,11 @@ class TestBillApproval(TelephonyMoneyCase):
         self.assertEqual(payments.bill_id, first | second)
         row = self.env["telephony.spend"].search([("budget_id", "=", self.budget.id)])
         self.assertEqual((row.budget_amount, row.paid_amount), (10000, 3800))
+        # The register exports as the IT manager sees it.
+        exported = (
+            row.with_user(self.manager)
+            .export_data(["vendor_id", "year", "approved_amount", "outstanding_amount"])
+            .get("datas")
+        )
+        self.assertEqual(exported, [[self.tadiran.display_name, 2026, 4500, 700]])
         self.assertFalse(third.validation_status == "validated")
