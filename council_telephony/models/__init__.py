@@ -22,3 +22,10 @@ from . import account_move
 from . import tier_review
 from . import telephony_spend
 from . import telephony_bill_payment
+from . import telephony_compliance_review
+from . import telephony_compliance_review_line
+from . import telephony_training_session
+from . import telephony_training_attendance
+from . import telephony_training_gap
+from . import hr_employee
+from . import hr_employee_public

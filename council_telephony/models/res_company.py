@@ -71,3 +71,24 @@ class ResCompany(models.Model):
         if round_the_clock or not calendar:
             return start + timedelta(hours=hours)
         return calendar.plan_hours(hours, start, compute_leaves=True)
+
+    def _telephony_work_intervals(self, start, end):
+        """The council's working time between two naive UTC datetimes, as naive
+        UTC ``(start, stop)`` pairs: the intervals ``_telephony_plan_hours``
+        plans on (holidays and early-closing eves excluded), or one interval
+        around the clock without a calendar. Durations measured on them agree
+        with the deadlines planned by ``_telephony_plan_hours``."""
+        self.ensure_one()
+        calendar = self.telephony_calendar_id
+        if not calendar:
+            return [(start, end)]
+        intervals = calendar._work_intervals_batch(
+            pytz.utc.localize(start), pytz.utc.localize(end), compute_leaves=True
+        )[False]
+        return [
+            (
+                begin.astimezone(pytz.utc).replace(tzinfo=None),
+                stop.astimezone(pytz.utc).replace(tzinfo=None),
+            )
+            for begin, stop, _meta in intervals
+        ]

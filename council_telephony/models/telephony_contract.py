@@ -86,6 +86,12 @@ class TelephonyContract(models.Model):
         comodel_name="telephony.budget", inverse_name="contract_id", string="Budgets"
     )
     budget_count = fields.Integer(compute="_compute_budget_count")
+    compliance_review_ids = fields.One2many(
+        comodel_name="telephony.compliance.review",
+        inverse_name="contract_id",
+        string="Compliance reviews",
+    )
+    compliance_review_count = fields.Integer(compute="_compute_compliance_review_count")
 
     _sql_constraints = [
         (
@@ -111,6 +117,11 @@ class TelephonyContract(models.Model):
         )
         for contract in self:
             contract.budget_count = counts.get(contract, 0)
+
+    @api.depends("compliance_review_ids")
+    def _compute_compliance_review_count(self):
+        for contract in self:
+            contract.compliance_review_count = len(contract.compliance_review_ids)
 
     @api.constrains("vendor_id", "date_start", "date_end", "state")
     def _check_no_overlap(self):
@@ -165,6 +176,15 @@ class TelephonyContract(models.Model):
         self.ensure_one()
         action = self.env["ir.actions.actions"]._for_xml_id(
             "council_telephony.telephony_budget_action"
+        )
+        action["domain"] = [("contract_id", "=", self.id)]
+        action["context"] = {"default_contract_id": self.id}
+        return action
+
+    def action_view_compliance_reviews(self):
+        self.ensure_one()
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "council_telephony.telephony_compliance_review_action"
         )
         action["domain"] = [("contract_id", "=", self.id)]
         action["context"] = {"default_contract_id": self.id}
