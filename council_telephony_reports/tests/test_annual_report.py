@@ -5,6 +5,7 @@ from datetime import datetime
 import openpyxl
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import AccessError
 
 from odoo.addons.council_telephony.tests.common import TelephonyMoneyCase
@@ -80,6 +81,28 @@ class TestAnnualReport(TelephonyMoneyCase):
             active_model="account.move", active_ids=bill.ids
         ).create({"amount": 1200, "payment_date": "2026-04-01"})._create_payments()
         cls._bill(500)
+        # A closed review of the first quarter; a held session on the holder's
+        # device model, which he attended.
+        cls.review = cls.env["telephony.compliance.review"].create(
+            {
+                "contract_id": cls.contract.id,
+                "date_start": "2026-01-01",
+                "date_end": "2026-03-31",
+            }
+        )
+        with freeze_time("2026-04-02"):
+            cls.review.action_done()
+        session = cls.env["telephony.training.session"].create(
+            {
+                "name": "T207M basics",
+                "device_model_id": cls.device_model.id,
+                "date": "2026-02-01",
+                "attendance_ids": [
+                    Command.create({"employee_id": cls.holder.id, "state": "attended"})
+                ],
+            }
+        )
+        session.action_done()
         cls.report = cls.env["telephony.annual.report"].create({"year": 2026})
 
     def test_figures_against_a_known_dataset(self):
@@ -127,6 +150,22 @@ class TestAnnualReport(TelephonyMoneyCase):
             tuple(now - then for now, then in zip(spent, spent_before, strict=True)),
             (0, 3000, 1200),
         )
+        reviewed = this["reviews"][self.tadiran.display_name]
+        reviewed_before = before["reviews"].get(self.tadiran.display_name, (0, 0, 0))
+        complied = self.review.result == "pass"
+        self.assertEqual(
+            tuple(
+                now - then for now, then in zip(reviewed, reviewed_before, strict=True)
+            ),
+            (int(complied), int(not complied), self.review.penalty_total),
+        )
+        training, training_before = this["training"], before["training"]
+        self.assertEqual(training["sessions"] - training_before["sessions"], 1)
+        self.assertEqual(training["trained"] - training_before["trained"], 1)
+        self.assertEqual(training["untrained"] - training_before["untrained"], -1)
+        self.assertEqual(
+            last["training"]["sessions"], before_last["training"]["sessions"]
+        )
 
     def test_pdf_in_hebrew_right_to_left(self):
         self._enable_hebrew()
@@ -165,6 +204,12 @@ class TestAnnualReport(TelephonyMoneyCase):
         )
         self.assertEqual(rows["Cost"], (90, 45))
         self.assertIn("Usage by department", book.sheetnames)
+        training = {
+            row[0].value: row[1].value for row in book["Training"].iter_rows(min_row=2)
+        }
+        self.assertEqual(
+            training["Sessions held"], figures["this"]["training"]["sessions"]
+        )
         spend = {
             row[0].value: row[1].value
             for row in book["Budget and payments"].iter_rows(min_row=2)
