@@ -99,6 +99,15 @@ class AccountMove(models.Model):
 
     # --- approval ---------------------------------------------------------------
 
+    @api.depends("is_telephony_bill", "validation_status")
+    def _compute_hide_post_button(self):
+        """While the IT manager has not approved a telephony bill, its only
+        buttons are the approval's: "Confirm" would only be refused."""
+        result = super()._compute_hide_post_button()
+        for move in self.filtered("is_telephony_bill"):
+            move.hide_post_button |= move.validation_status != "validated"
+        return result
+
     @api.model
     def _get_under_validation_exceptions(self):
         return super()._get_under_validation_exceptions() + [

@@ -57,11 +57,13 @@ class TestBillApproval(TelephonyMoneyCase):
                 review.with_user(user).write({"status": "approved"})
         bill.with_user(self.accountant).validate_tier()
         self.assertIn(review.status, ("waiting", "pending"))
+        self.assertTrue(bill.hide_post_button, "no Confirm before the approval")
         self.assertNotEqual(bill.validation_status, "validated")
 
         with freeze_time("2026-03-11 09:15:00"):
             self._approve(bill)
         self.assertEqual(bill.validation_status, "validated")
+        self.assertFalse(bill.hide_post_button)
         self.assertEqual(review.done_by, self.manager)
         self.assertEqual(str(review.reviewed_date), "2026-03-11 09:15:00")
 
