@@ -19,7 +19,8 @@ class TestTours(TelephonyMoneyCase, HttpCase):
         cls.done = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
 
     def _tour(self, url, tour, login, **kw):
-        # A Hebrew page compiles its right-to-left assets first: allow for it.
+        # The whole tour may take up to three minutes on a busy machine (its
+        # first pages compile right-to-left assets); each step still waits 10 s.
         self.start_tour(url, tour, login=login, timeout=180, **kw)
         # The browser wrote through its own requests: read afresh.
         self.env.invalidate_all()
