@@ -58,6 +58,9 @@
         "demo/council_telephony_money_demo.xml",
         "demo/council_telephony_training_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["council_telephony/static/tests/tours/*.js"],
+    },
     "development_status": "Alpha",
     "application": True,
     "installable": True,
