@@ -11,6 +11,7 @@
     "website": "https://github.com/council-telephony/council-telephony",
     "depends": ["council_telephony", "report_xlsx"],
     "data": [
+        "security/council_telephony_reports_security.xml",
         "security/ir.model.access.csv",
         "data/mail_template_data.xml",
         "data/ir_cron_data.xml",

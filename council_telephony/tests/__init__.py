@@ -13,3 +13,4 @@ from . import test_escalation
 from . import test_close
 from . import test_followup
 from . import test_outage
+from . import test_security
