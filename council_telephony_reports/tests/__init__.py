@@ -5,3 +5,4 @@ from . import test_usage_csv
 from . import test_usage_import
 from . import test_annual_report
 from . import test_security
+from . import test_usage_properties
