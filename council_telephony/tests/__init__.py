@@ -15,3 +15,4 @@ from . import test_followup
 from . import test_outage
 from . import test_security
 from . import test_numbering_properties
+from . import test_migration
