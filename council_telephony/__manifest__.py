@@ -4,7 +4,7 @@
     "name": "Council Telephony",
     "summary": "Phone faults reported in the helpdesk portal, routed to the "
     "telephony vendor and followed to the end (council procedure 4.3)",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.0.1",
     "license": "AGPL-3",
     "category": "After-Sales",
     "author": "Council Telephony",

@@ -4,13 +4,14 @@
     "name": "Council Telephony Reports",
     "summary": "The Thursday weekly report and the annual report to the head of "
     "council (procedure 4.3.8, 4.2.5)",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.0.1",
     "license": "AGPL-3",
     "category": "After-Sales",
     "author": "Council Telephony",
     "website": "https://github.com/council-telephony/council-telephony",
     "depends": ["council_telephony", "report_xlsx"],
     "data": [
+        "security/council_telephony_reports_security.xml",
         "security/ir.model.access.csv",
         "data/mail_template_data.xml",
         "data/ir_cron_data.xml",

@@ -1,3 +1,4 @@
+from . import ir_attachment
 from . import res_company
 from . import res_config_settings
 from . import telephony_vendor_contact_guard

@@ -19,3 +19,6 @@ from . import test_bill_approval
 from . import test_budget_race
 from . import test_compliance
 from . import test_training
+from . import test_security
+from . import test_numbering_properties
+from . import test_migration

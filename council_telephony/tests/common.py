@@ -1,9 +1,27 @@
+from contextlib import contextmanager
+
+from hypothesis import HealthCheck, settings
+
 from odoo import Command
 from odoo.tests import new_test_user
 
 from odoo.addons.base.tests.common import BaseCommon
 
 GROUP = "council_telephony.council_telephony_group_"
+
+
+def properties(max_examples):
+    """Settings of the property-based tests (hypothesis): few examples, so
+    that the suite stays fast; no example database in the checkout; no
+    deadline, since a database round trip varies. A failure prints the
+    smallest failing example and how to replay it."""
+    return settings(
+        max_examples=max_examples,
+        deadline=None,
+        database=None,
+        print_blob=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.differing_executors],
+    )
 
 
 class TelephonyCase(BaseCommon):
@@ -68,6 +86,18 @@ class TelephonyCase(BaseCommon):
                 "device_model_id": cls.device_model.id,
             }
         )
+
+    @contextmanager
+    def _rolled_back(self):
+        """Run the block in a savepoint that is always rolled back: one
+        example of a property leaves nothing behind for the next."""
+        try:
+            with self.env.cr.savepoint() as savepoint:
+                yield
+                self.env.flush_all()
+                savepoint.rollback()
+        finally:
+            self.env.invalidate_all()
 
     @classmethod
     def _enable_hebrew(cls):

@@ -19,6 +19,10 @@ UsageRow = namedtuple("UsageRow", "line period number department calls minutes c
 RowError = namedtuple("RowError", "line reason value")
 
 _PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
+# Plain decimal notation: float() would also take 1e3, nan, inf and 1_000.
+_AMOUNT = re.compile(r"\d+(\.\d+)?")
+# More than any month of one line, and within PostgreSQL's integer.
+MAX_AMOUNT = 10**9
 
 
 def _number(text, integer=False, decimal_comma=False):
@@ -30,10 +34,10 @@ def _number(text, integer=False, decimal_comma=False):
         if decimal_comma
         else text.replace(",", "")
     )
-    if not text:
+    if not _AMOUNT.fullmatch(text):
         raise ValueError
     value = int(text) if integer else float(text)
-    if value < 0:
+    if value > MAX_AMOUNT:
         raise ValueError
     return value
 
@@ -55,16 +59,30 @@ def iter_parse(data, parse_number):
     except UnicodeDecodeError:
         yield RowError(0, "encoding", "")
         return
-    sample = text[:4096]
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = [name.strip().lower() for name in next(reader, [])]
+    # The header tells the delimiter: the cells below may hold either.
+    header_line = (text[:4096].splitlines() or [""])[0]
+    delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
+    # newline="": csv reads line ends itself (\r\n, \n, or \r alone).
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = [name.strip().lower() for name in next(reader, [])]
+    except csv.Error:
+        header = []
     missing = [name for name in COLUMNS if name not in header]
     if missing:
         yield RowError(1, "header", ", ".join(missing))
         return
     index = {name: header.index(name) for name in COLUMNS}
-    for line, cells in enumerate(reader, start=2):
+    line = 1
+    while True:
+        line += 1
+        try:
+            cells = next(reader, None)
+        except csv.Error:  # e.g. a cell longer than csv's field limit
+            yield RowError(line, "unreadable", "")
+            continue
+        if cells is None:
+            return
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) != len(header):
@@ -72,7 +90,7 @@ def iter_parse(data, parse_number):
             continue
         value = {name: cells[index[name]].strip() for name in COLUMNS}
         match = _PERIOD.match(value["period"])
-        if not match or not 1 <= int(match.group(2)) <= 12:
+        if not match or not (int(match.group(1)) and 1 <= int(match.group(2)) <= 12):
             yield RowError(line, "period", value["period"])
             continue
         try:

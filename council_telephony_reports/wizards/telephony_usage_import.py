@@ -120,8 +120,9 @@ class TelephonyUsageImport(models.TransientModel):
             "number_extension_length": self.env._("%s is not a council extension"),
             "number_line_invalid": self.env._("%s is not a valid Israeli line number"),
             "amount": self.env._(
-                "calls, minutes and cost must be numbers of zero or more (%s)"
+                "calls, minutes and cost must be numbers from 0 to 1,000,000,000 (%s)"
             ),
+            "unreadable": self.env._("the line cannot be read as CSV"),
             "department": self.env._("no department is named %s"),
         }
         lines = [
