@@ -8,7 +8,7 @@ class TelephonyBudgetOverride(models.TransientModel):
     _name = "telephony.budget.override"
     _description = "Approve a telephony bill over budget"
 
-    move_id = fields.Many2one(comodel_name="account.move", required=True)
+    move_id = fields.Many2one(comodel_name="account.move", string="Bill", required=True)
     budget_remaining = fields.Monetary(related="move_id.telephony_budget_remaining")
     company_currency_id = fields.Many2one(related="move_id.company_currency_id")
     amount_total = fields.Monetary(
