@@ -163,6 +163,12 @@ setup_all() {
     ensure_cluster
 }
 
+# The browser tours (HttpCase.start_tour) drive a headless Chromium, which Odoo
+# finds on the PATH as "chromium"; without it they are skipped, not run.
+ensure_test_browser() {
+    apt_install_missing chromium
+}
+
 # The Hebrew (right-to-left) back office needs the rtlcss tool to build its CSS.
 ensure_rtlcss() {
     command -v rtlcss >/dev/null && return 0

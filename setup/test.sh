@@ -9,6 +9,8 @@ source "$(dirname "$0")/lib.sh"
 DB=${COUNCIL_TEST_DB:-council_test}
 
 setup_all
+ensure_test_browser
+ensure_rtlcss
 use_odoo_conf test 0
 log "creating test database '$DB' with the addons and demo data"
 psql_db postgres -qc "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)"

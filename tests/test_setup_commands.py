@@ -1,6 +1,9 @@
-"""The README's commands, seen from outside: they refuse clearly without Odoo."""
+"""The README's commands, seen from outside: they refuse clearly without Odoo,
+reuse their cluster, and leave the browser tours a browser to run in."""
 
+import importlib.util
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -46,3 +49,10 @@ def test_commands_are_idempotent_about_their_cluster():
     )
     assert "creating" not in result.stdout
     assert "starting PostgreSQL" not in result.stdout
+
+
+def test_the_browser_tours_have_their_browser():
+    """Odoo skips its browser tours, silently, without a Chromium on the PATH
+    or the websocket-client module: the test command installs both."""
+    assert shutil.which("chromium"), "chromium is not installed"
+    assert importlib.util.find_spec("websocket"), "websocket-client is missing"

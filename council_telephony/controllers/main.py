@@ -5,6 +5,15 @@ from odoo.http import request
 from odoo.addons.helpdesk_mgmt.controllers.main import HelpdeskTicketController
 
 
+def _record_id(value):
+    """The id a form sent, or 0 when it is not one: a forged or mangled
+    parameter is refused, not answered with a server error."""
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
 class TelephonyTicketController(HelpdeskTicketController):
     """The portal's "new ticket" form with the phone-fault fields (4.3.1)."""
 
@@ -20,6 +29,7 @@ class TelephonyTicketController(HelpdeskTicketController):
         return values
 
     def _prepare_submit_ticket_vals(self, **kw):
+        self._check_offered_choices(**kw)
         vals = super()._prepare_submit_ticket_vals(**kw)
         # Only what was typed: an empty field leaves the register's value.
         for field_name in ("telephony_number", "telephony_location"):
@@ -28,15 +38,46 @@ class TelephonyTicketController(HelpdeskTicketController):
                 vals[field_name] = value
         return vals
 
-    @http.route()
+    def _check_offered_choices(self, **kw):
+        """helpdesk_mgmt creates the ticket as superuser with whatever
+        category (and team) the form sent. Only what the form offers is
+        accepted: not a hidden or archived fault kind, nor another company's."""
+        if kw.get("category") and _record_id(kw["category"]) not in (
+            self._get_categories(**kw).ids
+        ):
+            raise ValidationError(
+                request.env._("Choose the kind of fault from the list.")
+            )
+        # helpdesk_mgmt reads the team only when the portal offers teams.
+        if (
+            request.env.company.helpdesk_mgmt_portal_select_team
+            and kw.get("team")
+            and _record_id(kw["team"]) not in self._get_teams().ids
+        ):
+            raise ValidationError(request.env._("Choose the team from the list."))
+
+    @http.route(methods=["POST"])
     def support_ticket_close(self, **kw):
-        # helpdesk_mgmt closes any ticket by id, as superuser. The reporter may
-        # close only a ticket they can read, and never a phone fault: the IT
-        # division closes those with how the fault was handled (4.3.7).
-        ticket = request.env["helpdesk.ticket"].browse(int(kw.get("ticket_id") or 0))
+        # helpdesk_mgmt closes any ticket by id, as superuser, from a GET link
+        # that another site could make the reporter follow. Here it is a POST
+        # with the CSRF token of the ticket's page; the reporter may close only
+        # a ticket they can read, in a closing stage of its team, and never a
+        # phone fault: the IT division closes those with how the fault was
+        # handled (4.3.7).
+        ticket = request.env["helpdesk.ticket"].browse(_record_id(kw.get("ticket_id")))
         if not ticket.exists() or not ticket.has_access("read") or ticket.is_telephony:
             return request.redirect("/my/tickets")
-        return super().support_ticket_close(**kw)
+        # The closing stages the ticket's page offers (helpdesk_mgmt reads
+        # them as superuser: the team may be hidden from the portal).
+        stages = ticket.sudo().team_id._get_applicable_stages()
+        if (
+            _record_id(kw.get("stage_id"))
+            not in stages.filtered("close_from_portal").ids
+        ):
+            return request.redirect(f"/my/ticket/{ticket.id}")
+        return super().support_ticket_close(
+            ticket_id=str(ticket.id), stage_id=str(_record_id(kw["stage_id"]))
+        )
 
     @http.route()
     def submit_ticket(self, **kw):

@@ -106,3 +106,22 @@ class ResCompany(models.Model):
         else:
             warning = self._telephony_plan_hours(-warning_hours, deadline)
         return deadline, warning
+
+    def _telephony_work_intervals(self, start, end):
+        """The council's working time between two naive UTC datetimes, as naive
+        UTC ``(start, stop)`` pairs: the intervals ``_telephony_plan_hours``
+        plans on (holidays and early-closing eves excluded), or one interval
+        around the clock without a calendar. Durations measured on them agree
+        with the deadlines planned by ``_telephony_plan_hours``. A review spans
+        months, past the week ``_council_work_intervals`` caches: read here."""
+        self.ensure_one()
+        calendar = self.telephony_calendar_id
+        if not calendar:
+            return [(start, end)]
+        intervals = calendar._work_intervals_batch(
+            pytz.utc.localize(start), pytz.utc.localize(end), compute_leaves=True
+        )[False]
+        return [
+            (localtime.naive_utc(begin), localtime.naive_utc(stop))
+            for begin, stop, _meta in intervals
+        ]

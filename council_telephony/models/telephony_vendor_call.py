@@ -5,6 +5,8 @@ from .helpdesk_ticket import OPEN_CALL_STATES
 from .telephony_vendor import CHANNEL_TYPES
 
 NEWS_FIELDS = {"state", "vendor_reference", "promised_at"}
+# The vendor has responded once a call is in progress or resolved (4.2.4).
+RESPONDED_STATES = ("in_progress", "resolved")
 
 
 class TelephonyVendorCall(models.Model):
@@ -87,6 +89,15 @@ class TelephonyVendorCall(models.Model):
         index=True,
     )
     resolved_at = fields.Datetime(string="Resolved at", readonly=True, copy=False)
+    responded_at = fields.Datetime(
+        string="Vendor responded at",
+        compute="_compute_responded_at",
+        store=True,
+        copy=False,
+        help="When the vendor took the call up: when it went in progress, or "
+        "when it was resolved if it never did. The vendor's response time is "
+        "measured to it in compliance reviews (4.2.4).",
+    )
     description = fields.Text(help="What was asked of the vendor.")
     request_instructions = fields.Html(related="vendor_id.request_instructions")
     conduct_rules = fields.Html(related="vendor_id.conduct_rules")
@@ -131,6 +142,12 @@ class TelephonyVendorCall(models.Model):
             call.followup_due_at = call.ticket_id.company_id._telephony_plan_hours(
                 hours, since
             )
+
+    @api.depends("state")
+    def _compute_responded_at(self):
+        for call in self:
+            if not call.responded_at and call.state in RESPONDED_STATES:
+                call.responded_at = call.resolved_at or fields.Datetime.now()
 
     @api.depends("opened_at", "vendor_id.repair_hours")
     def _compute_repair_due_at(self):

@@ -14,3 +14,12 @@ from . import test_escalation
 from . import test_close
 from . import test_followup
 from . import test_outage
+from . import test_tours
+from . import test_contract
+from . import test_bill_approval
+from . import test_budget_race
+from . import test_compliance
+from . import test_training
+from . import test_security
+from . import test_numbering_properties
+from . import test_migration

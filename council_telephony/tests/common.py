@@ -1,8 +1,27 @@
+from contextlib import contextmanager
+
+from hypothesis import HealthCheck, settings
+
+from odoo import Command
 from odoo.tests import new_test_user
 
 from odoo.addons.base.tests.common import BaseCommon
 
 GROUP = "council_telephony.council_telephony_group_"
+
+
+def properties(max_examples):
+    """Settings of the property-based tests (hypothesis): few examples, so
+    that the suite stays fast; no example database in the checkout; no
+    deadline, since a database round trip varies. A failure prints the
+    smallest failing example and how to replay it."""
+    return settings(
+        max_examples=max_examples,
+        deadline=None,
+        database=None,
+        print_blob=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.differing_executors],
+    )
 
 
 class TelephonyCase(BaseCommon):
@@ -68,6 +87,18 @@ class TelephonyCase(BaseCommon):
             }
         )
 
+    @contextmanager
+    def _rolled_back(self):
+        """Run the block in a savepoint that is always rolled back: one
+        example of a property leaves nothing behind for the next."""
+        try:
+            with self.env.cr.savepoint() as savepoint:
+                yield
+                self.env.flush_all()
+                savepoint.rollback()
+        finally:
+            self.env.invalidate_all()
+
     @classmethod
     def _enable_hebrew(cls):
         cls.env["res.lang"]._activate_lang("he_IL")
@@ -90,3 +121,68 @@ class TelephonyCase(BaseCommon):
             values["telephony_number"] = "4101"
         values.update(vals)
         return cls.env["helpdesk.ticket"].create(values)
+
+
+class TelephonyMoneyCase(TelephonyCase):
+    """A Tadiran contract in force for 2026 with a 10,000 budget, an accountant
+    who enters vendor bills, and a helper to enter one."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.accountant = new_test_user(
+            cls.env,
+            login="t_accountant",
+            groups="account.group_account_invoice",
+            email="t_accountant@council.test",
+        )
+        # The demo contracts must not stand in the tests' way.
+        cls.env["telephony.contract"].search([]).write({"state": "cancelled"})
+        cls.contract = cls.env["telephony.contract"].create(
+            {
+                "name": "Tender 12/2025",
+                "vendor_id": cls.tadiran.id,
+                "date_start": "2026-01-01",
+                "date_end": "2027-12-31",
+                "response_hours": 4,
+                "repair_hours": 8,
+                "availability_guarantee": 99.5,
+                "state": "active",
+            }
+        )
+        cls.budget = cls.env["telephony.budget"].create(
+            {"contract_id": cls.contract.id, "year": 2026, "amount": 10000}
+        )
+
+    @classmethod
+    def _bill(cls, amount, user=None, invoice_date="2026-03-10", partner=None):
+        return (
+            cls.env["account.move"]
+            .with_user(user or cls.accountant)
+            .create(
+                {
+                    "move_type": "in_invoice",
+                    "partner_id": (partner or cls.tadiran.partner_id).id,
+                    "invoice_date": invoice_date,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "name": "PBX maintenance",
+                                "quantity": 1,
+                                "price_unit": amount,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+            )
+        )
+
+    @classmethod
+    def _approve(cls, bill, user=None):
+        bill = bill.with_user(user or cls.manager)
+        if not bill.review_ids:
+            bill.request_validation()
+        bill.invalidate_recordset()
+        bill.validate_tier()
+        return bill

@@ -206,3 +206,91 @@ class TestAccess(TelephonyCase):
         visible = self.env["helpdesk.ticket"].with_user(self.portal_user).search([])
         self.assertIn(mine, visible)
         self.assertNotIn(theirs, visible)
+
+    def test_compliance_review(self):
+        # 4.2.4: the IT manager's; the head of council reads the results
+        # presented in the annual report (4.2.5).
+        model = "telephony.compliance.review"
+        contract = self.env["telephony.contract"].create(
+            {
+                "name": "Tender 1/2026",
+                "vendor_id": self.env["telephony.vendor"].create({"name": "V"}).id,
+                "date_start": "2026-01-01",
+                "date_end": "2026-12-31",
+                "response_hours": 4,
+            }
+        )
+        review = self.env[model].create(
+            {"contract_id": contract.id, "date_start": "2026-01-01"}
+        )
+        line = review.line_ids
+        self._check(
+            {
+                "read": ("manager", "head"),
+                "create": ("manager",),
+                "write": ("manager",),
+                "unlink": ("manager",),
+                "read_line": ("manager", "head"),
+                "create_line": ("manager",),
+                "write_line": ("manager",),
+                "unlink_line": ("manager",),
+            },
+            {
+                "read": lambda u: review.with_user(u).read(["penalty_total"]),
+                "create": lambda u: self.env[model]
+                .with_user(u)
+                .create({"contract_id": contract.id, "date_start": "2026-07-01"}),
+                "write": lambda u: review.with_user(u).write(
+                    {"conclusion": "<p>OK</p>"}
+                ),
+                "unlink": lambda u: review.with_user(u).unlink(),
+                "read_line": lambda u: line.with_user(u).read(["median_hours"]),
+                "create_line": lambda u: line.with_user(u).create(
+                    {"review_id": review.id, "name": "Meeting held"}
+                ),
+                "write_line": lambda u: line.with_user(u).write({"note": "N"}),
+                "unlink_line": lambda u: line.with_user(u).unlink(),
+            },
+        )
+
+    def test_training(self):
+        # 4.2.6: IT trains; an employee reads their own sessions and history.
+        session = self.env["telephony.training.session"].create(
+            {"name": "Desk phone", "device_model_id": self.device_model.id}
+        )
+        attendance = self.env["telephony.training.attendance"].create(
+            {"session_id": session.id, "employee_id": self.holder.id}
+        )
+        other = self.env["hr.employee"].create({"name": "Other"})
+        self._check(
+            {
+                "read": ("employee", "agent", "manager", "head"),
+                "create": ("agent", "manager"),
+                "write": ("agent", "manager"),
+                "unlink": ("manager",),
+                "read_attendance": ("employee", "agent", "manager", "head"),
+                "create_attendance": ("agent", "manager"),
+                "write_attendance": ("agent", "manager"),
+                "unlink_attendance": ("agent", "manager"),
+                "read_untrained": ("agent", "manager", "head"),
+            },
+            {
+                "read": lambda u: session.with_user(u).read(["name", "material_ids"]),
+                "create": lambda u: self.env["telephony.training.session"]
+                .with_user(u)
+                .create({"name": "Voicemail", "function": "Voicemail"}),
+                "write": lambda u: session.with_user(u).write({"name": "T"}),
+                "unlink": lambda u: session.with_user(u).unlink(),
+                "read_attendance": lambda u: attendance.with_user(u).read(["state"]),
+                "create_attendance": lambda u: attendance.with_user(u).create(
+                    {"session_id": session.id, "employee_id": other.id}
+                ),
+                "write_attendance": lambda u: attendance.with_user(u).write(
+                    {"state": "attended"}
+                ),
+                "unlink_attendance": lambda u: attendance.with_user(u).unlink(),
+                "read_untrained": lambda u: self.env["telephony.training.gap"]
+                .with_user(u)
+                .search_read([], ["employee_id"]),
+            },
+        )

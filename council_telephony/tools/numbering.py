@@ -5,6 +5,7 @@ reason code; the models turn it into a translated message.
 """
 
 import re
+import unicodedata
 
 import phonenumbers
 
@@ -32,10 +33,10 @@ def parse_number(raw, min_digits=3, max_digits=4):
     a telephone number (0, +, 1-800) is a carrier line and must be a valid
     Israeli number; it is normalized to the national format (08-912-3456).
     """
-    text = _SEPARATORS.sub("", raw or "")
+    text = _ascii_digits(_SEPARATORS.sub("", raw or ""))
     if not text:
         raise NumberError("empty", raw)
-    if not re.fullmatch(r"\+?\d+", text):
+    if not re.fullmatch(r"\+?[0-9]+", text):
         raise NumberError("characters", raw)
     # 1-800 and 1-700 numbers have ten digits.
     if text[0] in "0+" or (text[0] == "1" and len(text) >= 10):
@@ -50,3 +51,12 @@ def parse_number(raw, min_digits=3, max_digits=4):
     if not min_digits <= len(text) <= max_digits:
         raise NumberError("extension_length", raw)
     return EXTENSION, text
+
+
+def _ascii_digits(text):
+    """Digits typed on another keyboard (Arabic-Indic ٢١٠١, full-width ２１０１)
+    are the same digits: stored as 0-9, so that the number is found however
+    it was typed."""
+    return "".join(
+        str(unicodedata.decimal(char)) if char.isdecimal() else char for char in text
+    )

@@ -77,6 +77,16 @@ class TelephonyAnnualFigures(models.AbstractModel):
                 ["calls:sum", "minutes:sum", "cost:sum"],
             )
         }
+        spend = {
+            vendor.display_name: (budget, approved, paid)
+            for vendor, budget, approved, paid in self.env[
+                "telephony.spend"
+            ]._read_group(
+                [("company_id", "=", company.id), ("year", "=", year)],
+                ["vendor_id"],
+                ["budget_amount:sum", "approved_amount:sum", "paid_amount:sum"],
+            )
+        }
         idle = self.env["telephony.idle.extension"]._read_group(
             [("company_id", "=", company.id)], [], ["__count", "monthly_cost:sum"]
         )[0]
@@ -96,8 +106,77 @@ class TelephonyAnnualFigures(models.AbstractModel):
             "availability": self.env["telephony.outage"]._availability(
                 date(year, 1, 1), date(year, 12, 31), company
             ),
+            "spend": spend,
+            "reviews": self._compliance_reviews(year, company),
+            "training": self._training(year, company),
             "idle_count": idle[0],
             "idle_monthly_cost": idle[1] or 0.0,
+        }
+
+    def _compliance_reviews(self, year, company):
+        """Per vendor: reviews closed for periods ending in the year, how many
+        found the vendor complying, and the penalties (4.2.4)."""
+        reviews = {}
+        for vendor, result, count, penalty in self.env[
+            "telephony.compliance.review"
+        ]._read_group(
+            [
+                ("company_id", "=", company.id),
+                ("state", "=", "done"),
+                ("date_end", ">=", date(year, 1, 1)),
+                ("date_end", "<=", date(year, 12, 31)),
+            ],
+            ["vendor_id", "result"],
+            ["__count", "penalty_total:sum"],
+        ):
+            passed, failed, penalties = reviews.get(vendor.display_name, (0, 0, 0.0))
+            if result == "pass":
+                passed += count
+            else:
+                failed += count
+            reviews[vendor.display_name] = (passed, failed, penalties + penalty)
+        return reviews
+
+    def _training(self, year, company):
+        """Sessions held in the year and the employees who attended (4.2.6);
+        for the current register, how many holders of a device model are not
+        trained on it yet."""
+        sessions = self.env["telephony.training.session"].search_count(
+            [
+                ("company_id", "=", company.id),
+                ("state", "=", "done"),
+                ("date", ">=", date(year, 1, 1)),
+                ("date", "<=", date(year, 12, 31)),
+            ]
+        )
+        [[trained]] = self.env["telephony.training.attendance"]._read_group(
+            [
+                ("company_id", "=", company.id),
+                ("state", "=", "attended"),
+                ("session_id.state", "=", "done"),
+                ("date", ">=", date(year, 1, 1)),
+                ("date", "<=", date(year, 12, 31)),
+            ],
+            [],
+            ["employee_id:count_distinct"],
+        )
+        [[holders]] = self.env["telephony.extension"]._read_group(
+            [
+                ("company_id", "=", company.id),
+                ("employee_id", "!=", False),
+                ("device_model_id", "!=", False),
+            ],
+            [],
+            ["employee_id:count_distinct"],
+        )
+        [[untrained]] = self.env["telephony.training.gap"]._read_group(
+            [("company_id", "=", company.id)], [], ["employee_id:count_distinct"]
+        )
+        return {
+            "sessions": sessions,
+            "trained": trained,
+            "holders": holders,
+            "untrained": untrained,
         }
 
     def _vendor_performance(self, start, end, company):

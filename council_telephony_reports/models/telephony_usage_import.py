@@ -16,14 +16,25 @@ from ..tools import usage_csv
 _logger = logging.getLogger(__name__)
 
 SHOWN_ERRORS = 100
+# A cell is quoted in a message up to this length (a file may hold a cell of
+# any length: PostgreSQL reads it).
+SHOWN_VALUE = 60
 # The file goes to PostgreSQL in pieces of this size, to show how far it is.
 PROGRESS_BYTES = 4 * 1024 * 1024
-# Amounts that PostgreSQL reads as numbers, once the decimal separator is a
-# point: calls a whole number, minutes and cost numbers, with an exponent of
-# at most two digits; their value is checked after (zero or more, finite).
-INTEGER_PATTERN = r"^[+-]?[0-9]{1,9}$"
-NUMBER_PATTERN = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,2})?$"
+# Amounts written plainly (1e3, nan, inf and 0x10 are refused): what the
+# casts below read, except for these characters, cannot be plain. When
+# PostgreSQL cannot read an amount at all, each is matched first, in as many
+# digits as the casts take; every value is then checked to be from 0 to
+# MAX_AMOUNT (NaN and infinities are not).
+NOT_PLAIN = "[^0-9.+\t\n\r -]"
+INTEGER_PATTERN = r"^[+-]?[0-9]{1,15}$"
+NUMBER_PATTERN = r"^[+-]?([0-9]{1,15}\.?[0-9]{0,20}|\.[0-9]{1,20})$"
+MAX_AMOUNT = 10**9
 TRIMMED = " \t\r\n\u00a0"
+
+
+def _shown(value):
+    return value if len(value) <= SHOWN_VALUE else f"{value[:SHOWN_VALUE]}…"
 
 
 class TelephonyUsageImport(models.Model):
@@ -412,9 +423,10 @@ class TelephonyUsageImport(models.Model):
                        CASE WHEN period_reason IS NOT NULL THEN period_reason
                             WHEN number_reason IS NOT NULL THEN number_reason
                             -- NaN compares above every number.
-                            WHEN NOT coalesce(calls BETWEEN 0 AND 999999999
-                                              AND minutes >= 0 AND minutes < 1e15
-                                              AND cost >= 0 AND cost < 1e15,
+                            WHEN NOT coalesce(calls BETWEEN 0 AND %(max)s
+                                              AND minutes BETWEEN 0 AND %(max)s
+                                              AND cost BETWEEN 0 AND %(max)s
+                                              AND NOT plain_text ~ %(not_plain)s,
                                               false)
                             THEN 'amount'
                             ELSE department_reason
@@ -424,9 +436,11 @@ class TelephonyUsageImport(models.Model):
                                p.reason AS period_reason,
                                n.reason AS number_reason,
                                d.reason AS department_reason,
-                               (%(calls)s)::integer AS calls,
+                               (%(calls)s)::bigint AS calls,
                                (%(minutes)s)::double precision AS minutes,
-                               (%(cost)s)::numeric AS cost
+                               (%(cost)s)::numeric AS cost,
+                               concat(%(calls)s, %(minutes)s, %(cost)s)
+                                   AS plain_text
                           FROM telephony_usage_raw r
                           JOIN telephony_usage_keys p
                             ON p.kind = 'period'
@@ -442,6 +456,8 @@ class TelephonyUsageImport(models.Model):
                 period_cell=cell["period"],
                 number_cell=cell["number"],
                 department_cell=cell["department"],
+                max=MAX_AMOUNT,
+                not_plain=NOT_PLAIN,
                 **amounts,
             ),
             log_exceptions=False,
@@ -513,8 +529,9 @@ class TelephonyUsageImport(models.Model):
             "number_extension_length": self.env._("%s is not a council extension"),
             "number_line_invalid": self.env._("%s is not a valid Israeli line number"),
             "amount": self.env._(
-                "calls, minutes and cost must be numbers of zero or more (%s)"
+                "calls, minutes and cost must be numbers from 0 to 1,000,000,000 (%s)"
             ),
+            "unreadable": self.env._("the line cannot be read as CSV"),
             "department": self.env._("no department is named %s"),
             "duplicate": self.env._("the same number and month as line %s"),
         }
@@ -522,7 +539,7 @@ class TelephonyUsageImport(models.Model):
             self.env._(
                 "Line %(line)s: %(reason)s",
                 line=error.line,
-                reason=reasons[error.reason].replace("%s", error.value),
+                reason=reasons[error.reason].replace("%s", _shown(error.value)),
             )
             for error in errors
         ]

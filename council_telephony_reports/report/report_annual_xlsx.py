@@ -74,6 +74,75 @@ class ReportAnnualXlsx(models.AbstractModel):
                     for d in departments
                 ],
             )
+            sheet = workbook.add_worksheet(self.env._("Budget and payments"))
+            nothing = (0, 0, 0)
+            self._write_table(
+                sheet,
+                bold,
+                [
+                    "",
+                    self.env._("Budget"),
+                    self.env._("Approved"),
+                    self.env._("Paid"),
+                    self.env._("Paid") + f" {previous}",
+                ],
+                [
+                    (
+                        v,
+                        *this["spend"].get(v, nothing),
+                        last["spend"].get(v, nothing)[2],
+                    )
+                    for v in sorted(set(this["spend"]) | set(last["spend"]))
+                ],
+            )
+            sheet = workbook.add_worksheet(self.env._("Compliance reviews"))
+            self._write_table(
+                sheet,
+                bold,
+                [
+                    "",
+                    self.env._("Complied"),
+                    self.env._("Did not comply"),
+                    self.env._("Penalties"),
+                    self.env._("Penalties") + f" {previous}",
+                ],
+                [
+                    (
+                        v,
+                        *this["reviews"].get(v, nothing),
+                        last["reviews"].get(v, nothing)[2],
+                    )
+                    for v in sorted(set(this["reviews"]) | set(last["reviews"]))
+                ],
+            )
+            sheet = workbook.add_worksheet(self.env._("Training"))
+            self._write_table(
+                sheet,
+                bold,
+                ["", year, previous],
+                [
+                    (
+                        self.env._("Sessions held"),
+                        this["training"]["sessions"],
+                        last["training"]["sessions"],
+                    ),
+                    (
+                        self.env._("Employees trained"),
+                        this["training"]["trained"],
+                        last["training"]["trained"],
+                    ),
+                    (
+                        self.env._("Phone holders not yet trained (today)"),
+                        this["training"]["untrained"],
+                        None,
+                    ),
+                    (
+                        self.env._("Phone holders (today)"),
+                        this["training"]["holders"],
+                        None,
+                    ),
+                ],
+            )
             sheet = workbook.add_worksheet(self.env._("Vendors"))
             self._write_table(
                 sheet,

@@ -4,12 +4,15 @@ from datetime import datetime
 import openpyxl
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import AccessError
+
+from odoo.addons.council_telephony.tests.common import TelephonyMoneyCase
 
 from .common import HEADER, UsageImportCase
 
 
-class TestAnnualReport(UsageImportCase):
+class TestAnnualReport(UsageImportCase, TelephonyMoneyCase):
     """C19, 4.2.5: the year's figures, the year before beside them."""
 
     @classmethod
@@ -57,6 +60,37 @@ class TestAnnualReport(UsageImportCase):
             + "2026-02,4101,Education,60,100,40\n"
             + "2025-01,4101,Education,80,200,45\n"
         )
+        # Money: a 10,000 budget for 2026 (TelephonyMoneyCase); 3,000 approved
+        # and 1,200 of it paid, 500 entered but not approved.
+        bill = cls._bill(3000)
+        cls._approve(bill)
+        bill.with_user(cls.treasury).action_post()
+        cls.env["account.payment.register"].with_user(cls.treasury).with_context(
+            active_model="account.move", active_ids=bill.ids
+        ).create({"amount": 1200, "payment_date": "2026-04-01"})._create_payments()
+        cls._bill(500)
+        # A closed review of the first quarter; a held session on the holder's
+        # device model, which he attended.
+        cls.review = cls.env["telephony.compliance.review"].create(
+            {
+                "contract_id": cls.contract.id,
+                "date_start": "2026-01-01",
+                "date_end": "2026-03-31",
+            }
+        )
+        with freeze_time("2026-04-02"):
+            cls.review.action_done()
+        session = cls.env["telephony.training.session"].create(
+            {
+                "name": "T207M basics",
+                "device_model_id": cls.device_model.id,
+                "date": "2026-02-01",
+                "attendance_ids": [
+                    Command.create({"employee_id": cls.holder.id, "state": "attended"})
+                ],
+            }
+        )
+        session.action_done()
         cls.report = cls.env["telephony.annual.report"].create({"year": 2026})
 
     def test_figures_against_a_known_dataset(self):
@@ -94,6 +128,32 @@ class TestAnnualReport(UsageImportCase):
         # Median of 1 h and 24 h to the call; of 4 h and 8 h to the repair.
         self.assertAlmostEqual(tadiran["to_call_hours"], 12.5)
         self.assertAlmostEqual(tadiran["repair_hours"], 6.0)
+        spent = this["spend"][self.tadiran.display_name]
+        spent_before = before["spend"].get(self.tadiran.display_name, (0, 0, 0))
+        budgets = self.env["telephony.budget"].search(
+            [("vendor_id", "=", self.tadiran.id), ("year", "=", 2026)]
+        )
+        self.assertEqual(spent[0], sum(budgets.mapped("amount")))
+        self.assertEqual(
+            tuple(now - then for now, then in zip(spent, spent_before, strict=True)),
+            (0, 3000, 1200),
+        )
+        reviewed = this["reviews"][self.tadiran.display_name]
+        reviewed_before = before["reviews"].get(self.tadiran.display_name, (0, 0, 0))
+        complied = self.review.result == "pass"
+        self.assertEqual(
+            tuple(
+                now - then for now, then in zip(reviewed, reviewed_before, strict=True)
+            ),
+            (int(complied), int(not complied), self.review.penalty_total),
+        )
+        training, training_before = this["training"], before["training"]
+        self.assertEqual(training["sessions"] - training_before["sessions"], 1)
+        self.assertEqual(training["trained"] - training_before["trained"], 1)
+        self.assertEqual(training["untrained"] - training_before["untrained"], -1)
+        self.assertEqual(
+            last["training"]["sessions"], before_last["training"]["sessions"]
+        )
 
     def test_pdf_in_hebrew_right_to_left(self):
         self._enable_hebrew()
@@ -132,6 +192,20 @@ class TestAnnualReport(UsageImportCase):
         )
         self.assertEqual(rows["Cost"], (90, 45))
         self.assertIn("Usage by department", book.sheetnames)
+        training = {
+            row[0].value: row[1].value for row in book["Training"].iter_rows(min_row=2)
+        }
+        self.assertEqual(
+            training["Sessions held"], figures["this"]["training"]["sessions"]
+        )
+        spend = {
+            row[0].value: row[1].value
+            for row in book["Budget and payments"].iter_rows(min_row=2)
+        }
+        self.assertEqual(
+            spend[self.tadiran.display_name],
+            figures["this"]["spend"][self.tadiran.display_name][0],
+        )
 
     def test_who_gets_the_annual_report(self):
         self.env["telephony.annual.report"].with_user(self.head).create({"year": 2026})

@@ -1,6 +1,6 @@
 from odoo.tests import BaseCase
 
-from ..tools.usage_csv import RowError, iter_rows, read_header
+from ..tools.usage_csv import RowError, iter_rows, parse_period, read_header
 
 
 class TestUsageCsv(BaseCase):
@@ -49,3 +49,33 @@ class TestUsageCsv(BaseCase):
             )
         )
         self.assertEqual(list(iter_rows(latin)), [RowError(0, "encoding", "")])
+
+    def test_separator_from_the_header_and_line_ends_of_any_system(self):
+        # The cells may hold more of the other separator than the header.
+        header = read_header(
+            b"period,number,department,calls,minutes,cost\r"
+            b'2026-10,2101,"a;b;c;d;e;f;g",1,1,1\r'
+        )
+        self.assertEqual((header.delimiter, header.width), (",", 6))
+        self.assertEqual(
+            list(iter_rows(header)),
+            [(2, ["2026-10", "2101", "a;b;c;d;e;f;g", "1", "1", "1"])],
+        )
+
+    def test_a_row_csv_cannot_read_and_the_year_zero(self):
+        header = read_header(
+            b"period,number,department,calls,minutes,cost\n"
+            + b"2026-10,2101,"
+            + b"x" * 200000
+            + b",1,1,1\n"
+            b"2026-10,2102,,1,1,1\n"
+        )
+        self.assertEqual(
+            list(iter_rows(header)),
+            [
+                RowError(2, "unreadable", ""),
+                (3, ["2026-10", "2102", "", "1", "1", "1"]),
+            ],
+        )
+        self.assertIsNone(parse_period("0000-05"))
+        self.assertEqual(str(parse_period("2026-05")), "2026-05-01")

@@ -85,14 +85,14 @@ class TestUsageImport(UsageImportCase):
                 "Line 3: 41a is not a phone number",
                 "Line 4: no extension or line number",
                 "Line 5: 05-000-0000 is not a valid Israeli line number",
-                "Line 6: calls, minutes and cost must be numbers of zero or more "
-                "(-1 / 1 / 1)",
-                "Line 7: calls, minutes and cost must be numbers of zero or more "
-                "(1.5 / 1 / 1)",
-                "Line 8: calls, minutes and cost must be numbers of zero or more "
-                "(1 / nan / 1)",
-                "Line 9: calls, minutes and cost must be numbers of zero or more "
-                "(1 / 1 / )",
+                "Line 6: calls, minutes and cost must be numbers from 0 to "
+                "1,000,000,000 (-1 / 1 / 1)",
+                "Line 7: calls, minutes and cost must be numbers from 0 to "
+                "1,000,000,000 (1.5 / 1 / 1)",
+                "Line 8: calls, minutes and cost must be numbers from 0 to "
+                "1,000,000,000 (1 / nan / 1)",
+                "Line 9: calls, minutes and cost must be numbers from 0 to "
+                "1,000,000,000 (1 / 1 / )",
                 # The same extension written two ways, twice for November.
                 "Line 11: the same number and month as line 10",
             ],
@@ -100,29 +100,58 @@ class TestUsageImport(UsageImportCase):
 
     def test_amounts_read_as_numbers_but_out_of_bounds(self):
         # Every amount reads as a number: the rows are checked without
-        # matching each amount first, with the same verdicts.
+        # matching each amount first, with the same verdicts. Only plain
+        # numbers from 0 to 1,000,000,000 are amounts.
         self.assertEqual(
             self._bad_rows(
                 "2026-10,4101,,-1,1,1\n"
                 "2026-10,4102,,1,NaN,1\n"
                 "2026-10,4103,,1,1,1e20\n"
-                "2026-10,4104,,1000000000,1,1\n"
+                "2026-10,4104,,1000000001,1,1\n"
+                "2026-10,4105,,1,inf,1\n"
+                "2026-10,4106,,1,1e3,1\n"
+                "2026-10,4107,,1,0x10,1\n"
             ),
             [
-                f"Line {line}: calls, minutes and cost must be numbers of zero or "
-                f"more ({amounts})"
+                f"Line {line}: calls, minutes and cost must be numbers from 0 to "
+                f"1,000,000,000 ({amounts})"
                 for line, amounts in (
                     (2, "-1 / 1 / 1"),
                     (3, "1 / NaN / 1"),
                     (4, "1 / 1 / 1e20"),
-                    (5, "1000000000 / 1 / 1"),
+                    (5, "1000000001 / 1 / 1"),
+                    (6, "1 / inf / 1"),
+                    (7, "1 / 1e3 / 1"),
+                    (8, "1 / 0x10 / 1"),
                 )
             ],
         )
-        record = self._import(HEADER + "2026-10, 4104 ,, +2 ,1e3,2.5e1\n")
+        record = self._import(HEADER + "2026-10, 4104 ,, +2 ,1000000000,2.5\n")
         self.assertEqual(record.state, "done", record.result)
         usage = self._usage("2026-10-01")
-        self.assertEqual((usage.calls, usage.minutes, usage.cost), (2, 1000, 25))
+        self.assertEqual((usage.calls, usage.minutes, usage.cost), (2, 1e9, 2.5))
+
+    def test_amounts_postgresql_cannot_read(self):
+        # An amount PostgreSQL cannot read at all: each is matched first, and
+        # none too large for its type reaches it.
+        self.assertEqual(
+            self._bad_rows(
+                "2026-10,4101,,99999999999999999999,1,1\n"
+                f"2026-10,4102,,1,{'9' * 400},1\n"
+                "2026-10,4103,,1,1,1e400\n"
+                "2026-10,4104,,1,1,x\n"
+            ),
+            [
+                f"Line {line}: calls, minutes and cost must be numbers from 0 to "
+                f"1,000,000,000 ({amounts})"
+                for line, amounts in (
+                    (2, "99999999999999999999 / 1 / 1"),
+                    (3, f"1 / {'9' * 400} / 1"[:60] + "…"),
+                    (4, "1 / 1 / 1e400"),
+                    (5, "1 / 1 / x"),
+                )
+            ],
+        )
 
     def test_rows_of_the_wrong_width_and_blank_lines(self):
         # COPY cannot read this file as a table: it is read row by row, and

@@ -1,7 +1,12 @@
 def migrate(cr, version):
     # Usage imports were dialogs (a transient model) and are now records of
-    # their own: what the dialogs left is not an import.
-    cr.execute("DELETE FROM telephony_usage_import")
+    # their own: what the dialogs left is not an import. Imports already
+    # records (the model no longer transient) are kept.
+    cr.execute(
+        """DELETE FROM telephony_usage_import
+            WHERE (SELECT transient FROM ir_model
+                    WHERE model = 'telephony.usage.import')"""
+    )
     # Usage rows keep no foreign keys (see models/telephony_usage.py).
     cr.execute(
         """

@@ -1,0 +1,39 @@
+from odoo import fields, http
+
+from odoo.addons.helpdesk_mgmt.controllers.myaccount import CustomerPortalHelpdesk
+
+
+class TelephonyCustomerPortal(CustomerPortalHelpdesk):
+    @http.route()
+    def portal_my_tickets(
+        self, sortby=None, groupby=None, date_begin=None, date_end=None, **kw
+    ):
+        # helpdesk_mgmt answers an unknown sort or grouping, or a date that is
+        # not one, with a server error: they are ignored instead.
+        if sortby not in self._ticket_get_searchbar_sortings():
+            sortby = None
+        if groupby not in self._ticket_get_searchbar_groupby():
+            groupby = None
+        try:
+            fields.Datetime.to_datetime(date_begin)
+            fields.Datetime.to_datetime(date_end)
+        except ValueError:
+            date_begin = date_end = None
+        return super().portal_my_tickets(
+            sortby=sortby,
+            groupby=groupby,
+            date_begin=date_begin,
+            date_end=date_end,
+            **kw,
+        )
+
+    def _ticket_get_page_view_values(self, ticket, access_token, **kwargs):
+        values = super()._ticket_get_page_view_values(ticket, access_token, **kwargs)
+        # helpdesk_mgmt lists every file of the ticket, read as superuser, with
+        # a download token: the agents' internal notes too. The reporter's page
+        # lists what the reporter may see.
+        attachments = ticket.attachment_ids
+        values["ticket_attachments"] = (
+            attachments - attachments._helpdesk_internal_note_only()
+        )
+        return values

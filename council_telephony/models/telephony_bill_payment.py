@@ -1,0 +1,61 @@
+from odoo import fields, models, tools
+
+
+class TelephonyBillPayment(models.Model):
+    """Every payment of a telephony vendor bill (4.2.3): one row per
+    reconciliation of the bill with a payment (or a refund), read from
+    accounting, by vendor, contract and year."""
+
+    _name = "telephony.bill.payment"
+    _description = "Telephony bill payment"
+    _auto = False
+    _order = "date desc, id desc"
+    _rec_name = "payment_move_id"
+    _depends = {
+        "account.partial.reconcile": [
+            "debit_move_id",
+            "credit_move_id",
+            "amount",
+            "max_date",
+        ],
+        "account.move.line": ["move_id"],
+        "account.move": ["telephony_budget_id", "move_type"],
+        "telephony.budget": ["contract_id", "year"],
+    }
+
+    bill_id = fields.Many2one(comodel_name="account.move", readonly=True)
+    payment_move_id = fields.Many2one(
+        comodel_name="account.move", string="Payment", readonly=True
+    )
+    budget_id = fields.Many2one(comodel_name="telephony.budget", readonly=True)
+    contract_id = fields.Many2one(comodel_name="telephony.contract", readonly=True)
+    vendor_id = fields.Many2one(comodel_name="telephony.vendor", readonly=True)
+    company_id = fields.Many2one(comodel_name="res.company", readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    year = fields.Integer(readonly=True, aggregator=False)
+    date = fields.Date(readonly=True)
+    amount = fields.Monetary(readonly=True)
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            f"""
+            CREATE VIEW {self._table} AS (
+                SELECT apr.id, bill.id AS bill_id, other.move_id AS payment_move_id,
+                       b.id AS budget_id, b.contract_id, b.vendor_id, b.company_id,
+                       b.year, apr.max_date AS date,
+                       CASE WHEN bill.move_type = 'in_refund'
+                            THEN -apr.amount ELSE apr.amount END AS amount
+                  FROM account_partial_reconcile apr
+                  JOIN account_move_line bl
+                    ON bl.id IN (apr.debit_move_id, apr.credit_move_id)
+                  JOIN account_move bill
+                    ON bill.id = bl.move_id AND bill.telephony_budget_id IS NOT NULL
+                  JOIN telephony_budget b ON b.id = bill.telephony_budget_id
+                  JOIN account_move_line other
+                    ON other.id = CASE WHEN bl.id = apr.debit_move_id
+                                       THEN apr.credit_move_id
+                                       ELSE apr.debit_move_id END
+            )
+            """
+        )

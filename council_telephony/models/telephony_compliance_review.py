@@ -1,0 +1,457 @@
+from datetime import datetime, time
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+from ..tools import localtime
+
+# What a done review keeps as it was closed (4.2.4: the findings stand).
+LOCKED_FIELDS = {"contract_id", "date_start", "date_end", "line_ids", "conclusion"}
+
+# The vendor's act a call's response or repair time is measured to.
+MEASURED_MOMENTS = {"response": "responded_at", "repair": "resolved_at"}
+
+
+class TelephonyComplianceReview(models.Model):
+    """A periodic review of a vendor's compliance with its contract's tender
+    terms (4.2.4): a checklist line per term, the figures measured from vendor
+    calls and outages, pass or fail, the penalties the contract provides, and
+    the date of the next review.
+
+    ============  =======================================================
+    who           may
+    ============  =======================================================
+    IT manager    create, measure, close, delete while draft
+    head          read (the annual report presents the results, 4.2.5)
+    others        nothing
+    ============  =======================================================
+    """
+
+    _name = "telephony.compliance.review"
+    _description = "Vendor compliance review"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_end desc, id desc"
+    _check_company_auto = True
+
+    # === Fields === #
+
+    contract_id = fields.Many2one(
+        comodel_name="telephony.contract",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        tracking=True,
+        check_company=True,
+    )
+    vendor_id = fields.Many2one(related="contract_id.vendor_id", store=True)
+    company_id = fields.Many2one(
+        related="contract_id.company_id", store=True, index=True, precompute=True
+    )
+    currency_id = fields.Many2one(related="contract_id.currency_id")
+    date_start = fields.Date(
+        string="From",
+        compute="_compute_date_start",
+        store=True,
+        precompute=True,
+        readonly=False,
+        required=True,
+        tracking=True,
+        help="By default the day after the contract's last review, or the "
+        "contract's start.",
+    )
+    date_end = fields.Date(
+        string="To",
+        compute="_compute_date_end",
+        store=True,
+        precompute=True,
+        readonly=False,
+        required=True,
+        tracking=True,
+        help="By default a quarter after the start, and no later than the "
+        "contract's end.",
+    )
+    state = fields.Selection(
+        selection=[("draft", "Draft"), ("done", "Done")],
+        required=True,
+        default="draft",
+        tracking=True,
+        copy=False,
+    )
+    line_ids = fields.One2many(
+        comodel_name="telephony.compliance.review.line",
+        inverse_name="review_id",
+        string="Checklist",
+        copy=False,
+    )
+    result = fields.Selection(
+        selection=[("pass", "Complies"), ("fail", "Does not comply")],
+        compute="_compute_result",
+        store=True,
+        tracking=True,
+    )
+    penalty_total = fields.Monetary(
+        string="Penalties",
+        compute="_compute_penalty_total",
+        store=True,
+        tracking=True,
+    )
+    conclusion = fields.Html(help="The IT manager's findings and what was agreed.")
+    next_review_date = fields.Date(
+        string="Next review",
+        compute="_compute_next_review_date",
+        store=True,
+        precompute=True,
+        readonly=False,
+        tracking=True,
+        help="The IT manager is reminded on this date. By default a quarter "
+        "after this review's period; empty when the period reaches the "
+        "contract's end.",
+    )
+    next_review_reminded = fields.Boolean(readonly=True, copy=False)
+
+    _sql_constraints = [
+        (
+            "period_order",
+            "CHECK (date_end >= date_start)",
+            "A review period cannot end before it starts.",
+        )
+    ]
+
+    # === Computes === #
+
+    @api.depends("contract_id")
+    def _compute_date_start(self):
+        for review in self:
+            contract = review.contract_id
+            if not contract:
+                continue
+            last = self.search(
+                [("contract_id", "=", contract.id), ("id", "not in", review.ids)],
+                order="date_end desc",
+                limit=1,
+            )
+            review.date_start = (
+                last.date_end + relativedelta(days=1) if last else contract.date_start
+            )
+
+    @api.depends("date_start", "contract_id")
+    def _compute_date_end(self):
+        for review in self:
+            if not review.date_start or not review.contract_id:
+                continue
+            quarter_end = review.date_start + relativedelta(months=3, days=-1)
+            review.date_end = min(quarter_end, review.contract_id.date_end)
+
+    @api.depends("date_end", "contract_id")
+    def _compute_next_review_date(self):
+        for review in self:
+            # A quarter after the day that follows the period: 30.9 is followed
+            # by 31.12, not 30.12.
+            review.next_review_date = (
+                review.date_end
+                + relativedelta(days=1)
+                + relativedelta(months=3, days=-1)
+                if review.date_end and review.date_end < review.contract_id.date_end
+                else False
+            )
+
+    @api.depends("line_ids.passed")
+    def _compute_result(self):
+        for review in self:
+            if not review.line_ids:
+                review.result = False
+            elif all(review.line_ids.mapped("passed")):
+                review.result = "pass"
+            else:
+                review.result = "fail"
+
+    @api.depends("line_ids.penalty")
+    def _compute_penalty_total(self):
+        for review in self:
+            review.penalty_total = sum(review.line_ids.mapped("penalty"))
+
+    @api.depends("contract_id", "date_start", "date_end")
+    def _compute_display_name(self):
+        for review in self:
+            review.display_name = self.env._(
+                "%(contract)s: %(start)s to %(end)s",
+                contract=review.contract_id.name or "",
+                start=review.date_start or "",
+                end=review.date_end or "",
+            )
+
+    # === Constraints === #
+
+    @api.constrains("contract_id", "date_start", "date_end")
+    def _check_period(self):
+        for review in self:
+            contract = review.contract_id
+            if (
+                review.date_start < contract.date_start
+                or review.date_end > contract.date_end
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "A review covers part of its contract's period: "
+                        "%(start)s to %(end)s.",
+                        start=contract.date_start,
+                        end=contract.date_end,
+                    )
+                )
+            overlapping = self.search(
+                [
+                    ("id", "!=", review.id),
+                    ("contract_id", "=", contract.id),
+                    ("date_start", "<=", review.date_end),
+                    ("date_end", ">=", review.date_start),
+                ],
+                limit=1,
+            )
+            if overlapping:
+                raise ValidationError(
+                    self.env._(
+                        "The review %(review)s already covers part of this "
+                        "period: a period is reviewed once.",
+                        review=overlapping.display_name,
+                    )
+                )
+
+    # === CRUD === #
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        reviews = super().create(vals_list)
+        reviews._measure()
+        return reviews
+
+    def write(self, vals):
+        if LOCKED_FIELDS & vals.keys():
+            self._check_draft()
+        if "next_review_date" in vals:
+            vals["next_review_reminded"] = False
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_draft(self):
+        if "done" in self.mapped("state"):
+            raise UserError(self.env._("A done compliance review cannot be deleted."))
+
+    # === Actions === #
+
+    def action_measure(self):
+        self._check_draft()
+        self._measure()
+
+    def action_done(self):
+        """Measure once more and lock the findings (4.2.4)."""
+        self._check_draft()
+        today = fields.Date.context_today(self)
+        if any(review.date_end >= today for review in self):
+            raise UserError(
+                self.env._(
+                    "A review is closed once its period has ended: until then "
+                    "its figures can still change."
+                )
+            )
+        self._measure()
+        self.write({"state": "done"})
+
+    def _check_draft(self):
+        if "done" in self.mapped("state"):
+            raise UserError(
+                self.env._("A done compliance review is locked: its findings stand.")
+            )
+
+    # === Business methods === #
+
+    def _measure(self):
+        """Replace the measured checklist lines with one per term of the
+        contract, filled from the data; lines written by hand stay."""
+        Line = self.env["telephony.compliance.review.line"]
+        for review in self:
+            contract = review.contract_id
+            review.line_ids.filtered(lambda line: line.term != "other").unlink()
+            values = []
+            for term, target in (
+                ("response", contract.response_hours),
+                ("repair", contract.repair_hours),
+            ):
+                if target:
+                    figures = review._measure_calls(MEASURED_MOMENTS[term], target)
+                    beyond = figures["beyond_count"]
+                    values.append(
+                        {
+                            "term": term,
+                            "target": target,
+                            "passed": not beyond,
+                            "penalty": review._penalty(term, beyond),
+                            **figures,
+                        }
+                    )
+            if contract.availability_guarantee:
+                target = contract.availability_guarantee
+                availability = self.env["telephony.outage"]._availability(
+                    review.date_start, review.date_end, contract.company_id
+                )
+                shortfall = max(0.0, round(target - availability, 3))
+                values.append(
+                    {
+                        "term": "availability",
+                        "target": target,
+                        "availability": availability,
+                        "passed": not shortfall,
+                        "penalty": review._penalty("availability", shortfall),
+                    }
+                )
+            Line.create([{"review_id": review.id, **vals} for vals in values])
+
+    def _penalty(self, term, units):
+        """The contract's penalty rules for ``term`` applied to ``units``
+        (calls beyond the term, or percentage points below the guarantee),
+        each rule capped at its cap per review."""
+        self.ensure_one()
+        total = 0.0
+        for rule in self.contract_id.penalty_ids.filtered(lambda r: r.term == term):
+            amount = rule.amount * units
+            total += min(amount, rule.cap) if rule.cap else amount
+        return self.currency_id.round(total)
+
+    def _period_utc(self):
+        """The review's local dates as naive UTC bounds, end exclusive."""
+        self.ensure_one()
+        tz = self.company_id._telephony_tz()
+        return (
+            localtime.to_utc(tz, datetime.combine(self.date_start, time.min)),
+            localtime.to_utc(
+                tz, datetime.combine(self.date_end + relativedelta(days=1), time.min)
+            ),
+        )
+
+    def _measure_calls(self, moment, target_hours):
+        """Response or repair figures of the vendor's calls opened in the
+        period, aggregated in SQL: the working hours from opening to
+        ``moment`` on the council's calendar (on which the vendor's repair
+        deadline is planned too), their median and 90th percentile, and how
+        many calls were within ``target_hours``. A call without ``moment`` yet
+        counts as beyond the term once its time has run out, and is not judged
+        before that."""
+        self.ensure_one()
+        start, end = self._period_utc()
+        self.env["telephony.vendor.call"].flush_model()
+        calls = SQL(
+            """
+            SELECT id, opened_at, %(moment)s AS done_at,
+                   COALESCE(%(moment)s, %(now)s) AS until
+              FROM telephony_vendor_call
+             WHERE vendor_id = %(vendor)s AND company_id = %(company)s
+               AND state != 'cancelled'
+               AND opened_at >= %(start)s AND opened_at < %(end)s
+            """,
+            moment=SQL.identifier(moment),
+            now=fields.Datetime.now(),
+            vendor=self.vendor_id.id,
+            company=self.company_id.id,
+            start=start,
+            end=end,
+        )
+        self.env.cr.execute(
+            SQL("SELECT min(opened_at), max(until) FROM (%s) AS calls", calls)
+        )
+        first, last = self.env.cr.fetchone()
+        intervals = (
+            self.company_id._telephony_work_intervals(first, last) if first else []
+        )
+        # Within the term: fewer working seconds than the term, or as many with
+        # the act inside working time. An act after closing on the due day is
+        # past the deadline _telephony_plan_hours plans (the interval's end).
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH work AS (
+                    SELECT begin_at, stop_at
+                      FROM unnest(%(begins)s::timestamp[], %(stops)s::timestamp[])
+                           AS w(begin_at, stop_at)
+                ), calls AS (%(calls)s
+                ), timed AS (
+                    SELECT c.done_at,
+                           COALESCE(SUM(EXTRACT(EPOCH FROM
+                               LEAST(w.stop_at, c.until)
+                               - GREATEST(w.begin_at, c.opened_at))), 0) AS seconds,
+                           COALESCE(bool_or(
+                               c.until > w.begin_at AND c.until <= w.stop_at
+                           ), FALSE) AS until_at_work
+                      FROM calls c
+                 LEFT JOIN work w
+                        ON w.begin_at < c.until AND w.stop_at > c.opened_at
+                  GROUP BY c.id, c.done_at
+                ), judged AS (
+                    SELECT done_at, (seconds / 3600)::float AS hours,
+                           seconds < %(target)s
+                           OR (seconds = %(target)s AND until_at_work) AS within
+                      FROM timed
+                )
+                SELECT COUNT(*) FILTER (WHERE done_at IS NOT NULL OR NOT within),
+                       COUNT(*) FILTER (WHERE done_at IS NOT NULL AND within),
+                       COUNT(*) FILTER (WHERE NOT within),
+                       COUNT(*) FILTER (WHERE done_at IS NULL AND within),
+                       percentile_cont(0.5) WITHIN GROUP (ORDER BY hours)
+                           FILTER (WHERE done_at IS NOT NULL),
+                       percentile_cont(0.9) WITHIN GROUP (ORDER BY hours)
+                           FILTER (WHERE done_at IS NOT NULL)
+                  FROM judged
+                """,
+                begins=[begin for begin, _stop in intervals],
+                stops=[stop for _begin, stop in intervals],
+                calls=calls,
+                target=round(target_hours * 3600),
+            )
+        )
+        judged, within, beyond, pending, median, p90 = self.env.cr.fetchone()
+        return {
+            "call_count": judged,
+            "within_count": within,
+            "beyond_count": beyond,
+            "pending_count": pending,
+            "median_hours": median or 0.0,
+            "p90_hours": p90 or 0.0,
+        }
+
+    @api.model
+    def _cron_remind_next_reviews(self):
+        """Daily, idempotent, catches up after downtime: remind the IT manager
+        (4.2.4) of each next review that has come due, once, unless a later
+        review of the contract has already been started."""
+        today = fields.Date.context_today(self)
+        due = self.search(
+            [
+                ("state", "=", "done"),
+                ("next_review_date", "<=", today),
+                ("next_review_reminded", "=", False),
+                ("contract_id.state", "in", ("active", "ended")),
+            ],
+            order="next_review_date, id",
+        )
+        for review in due:
+            started = self.search_count(
+                [
+                    ("contract_id", "=", review.contract_id.id),
+                    ("date_start", ">", review.date_end),
+                ]
+            )
+            if started:
+                continue
+            contract = review.contract_id._in_manager_lang()
+            contract._telephony_remind_manager(
+                contract.env._("Compliance review due on %s", review.next_review_date),
+                contract.env._(
+                    "Review the compliance of %(vendor)s with contract "
+                    "%(contract)s from %(start)s (4.2.4).",
+                    vendor=contract.vendor_id.display_name,
+                    contract=contract.name,
+                    start=review.date_end + relativedelta(days=1),
+                ),
+            )
+        due.write({"next_review_reminded": True})

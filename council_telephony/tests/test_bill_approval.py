@@ -1,0 +1,202 @@
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from .common import TelephonyMoneyCase
+
+
+class TestBillApproval(TelephonyMoneyCase):
+    """4.2.1–4.2.3: a telephony vendor bill is approved by the IT manager
+    within the budget, then posted and paid by treasury."""
+
+    def _pay(self, bill, amount, user=None):
+        wizard = (
+            self.env["account.payment.register"]
+            .with_user(user or self.treasury)
+            .with_context(active_model="account.move", active_ids=bill.ids)
+            .create({"amount": amount, "payment_date": "2026-04-01"})
+        )
+        return wizard._create_payments()
+
+    def test_bill_finds_contract_and_budget(self):
+        bill = self._bill(1200)
+        self.assertTrue(bill.is_telephony_bill)
+        self.assertEqual(bill.telephony_contract_id, self.contract)
+        self.assertEqual(bill.telephony_budget_id, self.budget)
+        self.assertFalse(self._bill(100, invoice_date="2028-02-01").telephony_budget_id)
+        other = self.env["res.partner"].create({"name": "Stationery Ltd"})
+        self.assertFalse(self._bill(100, partner=other).is_telephony_bill)
+
+    def test_cannot_post_without_approval(self):
+        bill = self._bill(1200)
+        with self.assertRaises(ValidationError):
+            bill.with_user(self.accountant).action_post()
+        self.assertEqual(bill.state, "draft")
+        # Other vendors' bills are not held.
+        other = self._bill(100, partner=self.env["res.partner"].create({"name": "X"}))
+        other.action_post()
+        self.assertEqual(other.state, "posted")
+
+    def test_only_the_it_manager_approves(self):
+        bill = self._bill(1200)
+        bill.request_validation()
+        review = bill.review_ids
+        self.assertIn(review.status, ("waiting", "pending"))
+        # Treasury does not even see a bill waiting for approval, agents see no
+        # bills at all, and writing the review by RPC is refused.
+        self.assertFalse(
+            self.env["account.move"]
+            .with_user(self.treasury)
+            .search([("id", "=", bill.id)])
+        )
+        with self.assertRaises(AccessError):
+            bill.with_user(self.agent).read(["amount_total"])
+        for user in (self.accountant, self.treasury, self.agent):
+            with self.assertRaises(AccessError):
+                review.with_user(user).write({"status": "approved"})
+        bill.with_user(self.accountant).validate_tier()
+        self.assertIn(review.status, ("waiting", "pending"))
+        self.assertTrue(bill.hide_post_button, "no Confirm before the approval")
+        self.assertNotEqual(bill.validation_status, "validated")
+
+        with freeze_time("2026-03-11 09:15:00"):
+            self._approve(bill)
+        self.assertEqual(bill.validation_status, "validated")
+        self.assertFalse(bill.hide_post_button)
+        self.assertEqual(review.done_by, self.manager)
+        self.assertEqual(str(review.reviewed_date), "2026-03-11 09:15:00")
+
+    def test_treasury_is_told_and_pays_only_approved_bills(self):
+        bill = self._bill(1200)
+        self._approve(bill)
+        handed = bill.message_ids.filtered(
+            lambda m: self.treasury.partner_id in m.partner_ids
+        )
+        self.assertTrue(handed, "treasury is notified when the bill is approved")
+        as_treasury = bill.with_user(self.treasury)
+        as_treasury.action_post()
+        self._pay(bill, 1200)
+        self.assertIn(bill.payment_state, ("paid", "in_payment"))
+        # Treasury sees nothing else of telephony.
+        for model in (
+            "telephony.contract",
+            "telephony.budget",
+            "telephony.spend",
+            "telephony.vendor.call",
+        ):
+            with self.assertRaises(AccessError):
+                self.env[model].with_user(self.treasury).search([])
+        ticket = self._ticket()
+        self.assertFalse(
+            self.env["helpdesk.ticket"].with_user(self.treasury).search([])
+        )
+        with self.assertRaises(AccessError):
+            ticket.with_user(self.treasury).read(["name"])
+        with self.assertRaises(AccessError):
+            self.env["tier.definition"].with_user(self.treasury).create(
+                {"name": "x", "model_id": self.env.ref("account.model_account_move").id}
+            )
+
+    def test_changing_an_approved_bill_asks_again(self):
+        bill = self._bill(1200)
+        self._approve(bill)
+        bill.with_user(self.accountant).write(
+            {
+                "invoice_line_ids": [
+                    Command.update(bill.invoice_line_ids.id, {"price_unit": 1500})
+                ]
+            }
+        )
+        self.assertEqual(bill.amount_total, 1500)
+        self.assertNotEqual(bill.validation_status, "validated")
+        self.assertIn(bill.review_ids.status, ("waiting", "pending"))
+        self.assertTrue(
+            any("approve it again" in body for body in bill.message_ids.mapped("body"))
+        )
+        with self.assertRaises(ValidationError):
+            bill.action_post()
+        self._approve(bill)
+        bill.with_user(self.treasury).action_post()
+        self.assertEqual(bill.state, "posted")
+
+    def test_over_budget_refused_then_overridden_with_a_reason(self):
+        self._approve(self._bill(9000))
+        bill = self._bill(1500)
+        bill.request_validation()
+        with self.assertRaises(UserError) as refused:
+            self._approve(bill)
+        self.assertIn("1,000.00", str(refused.exception))
+        self.assertNotEqual(bill.validation_status, "validated")
+        self.assertFalse(bill.telephony_budget_override_reason)
+
+        wizard = self.env["telephony.budget.override"].with_user(self.manager)
+        with self.assertRaises(UserError):
+            wizard.create({"move_id": bill.id, "reason": "   "}).action_approve()
+        with self.assertRaises(AccessError):
+            self.env["telephony.budget.override"].with_user(self.accountant).create(
+                {"move_id": bill.id, "reason": "I say so"}
+            )
+        wizard.create(
+            {"move_id": bill.id, "reason": "Urgent PBX repair; budget to be amended"}
+        ).action_approve()
+        self.assertEqual(bill.validation_status, "validated")
+        self.assertEqual(
+            bill.telephony_budget_override_reason,
+            "Urgent PBX repair; budget to be amended",
+        )
+        self.assertIn("Urgent PBX repair", self.budget.message_ids[0].body)
+        self.budget.invalidate_recordset()
+        self.assertEqual(self.budget.remaining_amount, -500)
+
+    def test_no_budget_needs_a_reason(self):
+        bill = self._bill(100, invoice_date="2028-02-01")
+        with self.assertRaisesRegex(UserError, "no telephony budget"):
+            self._approve(bill)
+
+    def test_budget_figures_with_partial_payments(self):
+        first, second, third = self._bill(3000), self._bill(2000), self._bill(700)
+        refund = (
+            self.env["account.move"]
+            .with_user(self.accountant)
+            .create(
+                {
+                    "move_type": "in_refund",
+                    "partner_id": self.tadiran.partner_id.id,
+                    "invoice_date": "2026-05-01",
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "name": "Credit",
+                                "price_unit": 500,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+            )
+        )
+        for bill in (first, second, refund):
+            self._approve(bill)
+            bill.with_user(self.treasury).action_post()
+        self._pay(first, 3000)
+        self._pay(second, 800)
+        self.budget.invalidate_recordset()
+        # third is not approved: it does not count.
+        self.assertEqual(self.budget.approved_amount, 3000 + 2000 - 500)
+        self.assertEqual(self.budget.paid_amount, 3800)
+        self.assertEqual(self.budget.outstanding_amount, 700)
+        self.assertEqual(self.budget.remaining_amount, 10000 - 4500)
+        payments = self.budget.payment_ids
+        self.assertEqual(sorted(payments.mapped("amount")), [800, 3000])
+        self.assertEqual(payments.bill_id, first | second)
+        row = self.env["telephony.spend"].search([("budget_id", "=", self.budget.id)])
+        self.assertEqual((row.budget_amount, row.paid_amount), (10000, 3800))
+        # The register exports as the IT manager sees it.
+        exported = (
+            row.with_user(self.manager)
+            .export_data(["vendor_id", "year", "approved_amount", "outstanding_amount"])
+            .get("datas")
+        )
+        self.assertEqual(exported, [[self.tadiran.display_name, 2026, 4500, 700]])
+        self.assertFalse(third.validation_status == "validated")
