@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 BILL_TYPES = ("in_invoice", "in_refund")
 
@@ -44,9 +44,29 @@ class AccountMove(models.Model):
         related="telephony_budget_id.remaining_amount",
         currency_field="company_currency_id",
     )
+    telephony_over_budget = fields.Boolean(
+        compute="_compute_telephony_over_budget",
+        help="The bill is more than what is left of its budget, or has none.",
+    )
     telephony_budget_override_reason = fields.Text(
         string="Over-budget approval reason", readonly=True, copy=False, tracking=True
     )
+
+    @api.depends("telephony_budget_id", "amount_total_signed")
+    def _compute_telephony_over_budget(self):
+        # The budget's figures move with other bills' approvals: read them fresh.
+        self.telephony_budget_id.invalidate_recordset(["remaining_amount"])
+        for move in self:
+            budget = move.telephony_budget_id.sudo()
+            amount = move._telephony_amount()
+            move.telephony_over_budget = move.is_telephony_bill and (
+                move.company_currency_id.compare_amounts(
+                    amount, budget.remaining_amount
+                )
+                > 0
+                if budget
+                else amount > 0
+            )
 
     @api.depends("partner_id", "move_type")
     def _compute_telephony_vendor_id(self):
@@ -201,6 +221,17 @@ class AccountMove(models.Model):
             partner_ids=partners.ids,
             subtype_xmlid="mail.mt_comment",
         )
+
+    def restart_validation(self):
+        """An approval of a telephony bill is withdrawn by the IT manager, not
+        by whoever may edit the bill (4.2.2)."""
+        manager = "council_telephony.council_telephony_group_manager"
+        if not self.env.su and not self.env.user.has_group(manager):
+            if any(move.is_telephony_bill for move in self):
+                raise AccessError(
+                    self.env._("Only the IT manager withdraws a bill's approval.")
+                )
+        return super().restart_validation()
 
     def action_telephony_approve_over_budget(self):
         self.ensure_one()

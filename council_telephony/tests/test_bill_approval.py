@@ -75,6 +75,9 @@ class TestBillApproval(TelephonyMoneyCase):
         )
         self.assertTrue(handed, "treasury is notified when the bill is approved")
         as_treasury = bill.with_user(self.treasury)
+        with self.assertRaises(AccessError):
+            as_treasury.restart_validation()
+        self.assertEqual(bill.validation_status, "validated")
         as_treasury.action_post()
         self._pay(bill, 1200)
         self.assertIn(bill.payment_state, ("paid", "in_payment"))
@@ -122,7 +125,9 @@ class TestBillApproval(TelephonyMoneyCase):
 
     def test_over_budget_refused_then_overridden_with_a_reason(self):
         self._approve(self._bill(9000))
+        self.assertFalse(self._bill(1000).telephony_over_budget)
         bill = self._bill(1500)
+        self.assertTrue(bill.telephony_over_budget)
         bill.request_validation()
         with self.assertRaises(UserError) as refused:
             self._approve(bill)
