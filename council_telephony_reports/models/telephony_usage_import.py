@@ -257,8 +257,11 @@ class TelephonyUsageImport(models.Model):
         # The amounts as PostgreSQL reads numbers; a row it cannot read makes
         # the whole statement fail, and then each amount is matched first.
         amounts = {
+            # In a semicolon file a dot only groups thousands ("1.024,50");
+            # any other dot ("1.5") is left for the checks to refuse.
             name: SQL(
-                "replace(replace(%s, '.', ''), ',', '.')"
+                "replace(regexp_replace(%s, '\\.(?=[0-9]{3}([^0-9]|$))', '', 'g'), "
+                "',', '.')"
                 if header.delimiter == ";"
                 else "%s",
                 cell[name],

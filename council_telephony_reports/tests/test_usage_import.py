@@ -190,6 +190,13 @@ class TestUsageImport(UsageImportCase):
         self._import(HEADER + '2026-11,2101,,"1,134",2,"1,024.50"\n')
         usage = self._usage("2026-11-01")
         self.assertEqual((usage.calls, usage.cost), (1134, 1024.5))
+        # A dot that does not group thousands is not a thousands separator:
+        # "1.5" calls is refused, not read as 15 (found by hypothesis).
+        record = self._import(
+            "Period;Number;Department;Calls;Minutes;Cost\n2026-12;2101;;1.5;0;0\n"
+        )
+        self.assertEqual(record.state, "failed", record.result)
+        self.assertIn("Line 2: calls, minutes and cost must be numbers", record.result)
 
     def test_a_file_that_is_not_utf8_or_lacks_columns(self):
         self.assertEqual(
