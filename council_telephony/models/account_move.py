@@ -154,10 +154,9 @@ class AccountMove(models.Model):
         if budget:
             budget._lock_for_approval()
             self.env.flush_all()
-            budget.invalidate_recordset(["remaining_amount"])
-            if self.currency_id.compare_amounts(amount, budget.remaining_amount) <= 0:
-                return
-        elif amount <= 0:
+        # The same comparison the form shows, on the figures read after the lock.
+        self.invalidate_recordset(["telephony_over_budget"])
+        if not self.telephony_over_budget:
             return
         reason = self.env.context.get("telephony_budget_override_reason")
         if not reason:
