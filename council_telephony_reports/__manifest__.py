@@ -4,7 +4,7 @@
     "name": "Council Telephony Reports",
     "summary": "The Thursday weekly report and the annual report to the head of "
     "council (procedure 4.3.8, 4.2.5)",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "license": "AGPL-3",
     "category": "After-Sales",
     "author": "Council Telephony",
@@ -24,6 +24,12 @@
         "views/res_config_settings_views.xml",
         "wizards/telephony_annual_report_views.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "council_telephony_reports/static/src/usage_import_progress/*.js",
+        ],
+        "web.assets_tests": ["council_telephony_reports/static/tests/tours/*.js"],
+    },
     "development_status": "Alpha",
     "installable": True,
 }

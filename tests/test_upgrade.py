@@ -292,6 +292,12 @@ def test_update_keeps_every_record_and_setting_and_migrates(populated_copy):
                 WHERE name IN ('quote.pdf', 'manual.pdf')"""
         )
         tokens = dict(cr.fetchall())
+        # Before 18.0.1.2.0 a number's month was indexed, not unique.
+        cr.execute(
+            """DROP INDEX telephony_usage_month_uniq;
+               CREATE INDEX telephony_usage_company_period_idx
+                   ON telephony_usage (company_id, period)"""
+        )
         before = _snapshot(cr)
     assert all(tokens.values())
     assert before["helpdesk_ticket"][0] >= 12
@@ -325,6 +331,12 @@ def test_update_keeps_every_record_and_setting_and_migrates(populated_copy):
                 WHERE name IN ('quote.pdf', 'manual.pdf')"""
         )
         tokens_after = dict(cr.fetchall())
+        cr.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'telephony_usage'"
+        )
+        indexes = {row[0] for row in cr.fetchall()}
+    assert "telephony_usage_month_uniq" in indexes
+    assert "telephony_usage_company_period_idx" not in indexes
     changed = sorted(key for key in before if before[key] != after.get(key))
     assert not changed, {key: (before[key], after.get(key)) for key in changed}
     # The migration revoked the internal file's link and kept the public one.

@@ -37,6 +37,8 @@ class TelephonyUsage(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
 
     def init(self):
+        # A number's month is stored once per company: the import replaces
+        # it, and the index refuses a file that gives it twice (4.2.5).
         self.env.cr.execute(
             """
             CREATE TABLE IF NOT EXISTS telephony_usage (
@@ -50,8 +52,9 @@ class TelephonyUsage(models.Model):
                 minutes double precision,
                 cost numeric
             );
-            CREATE INDEX IF NOT EXISTS telephony_usage_company_period_idx
-                ON telephony_usage (company_id, period);
+            CREATE UNIQUE INDEX IF NOT EXISTS telephony_usage_month_uniq
+                ON telephony_usage (company_id, period, number);
+            DROP INDEX IF EXISTS telephony_usage_company_period_idx;
             CREATE INDEX IF NOT EXISTS telephony_usage__extension_id_index
                 ON telephony_usage (extension_id) WHERE extension_id IS NOT NULL;
             """

@@ -159,19 +159,47 @@ class TelephonyUsageImport(models.Model):
 
     def _import_rows(self, data):
         """Read, check and store the file's rows; return the import's
-        result (its state, counts and message)."""
+        result (its state, counts and message).
+
+        A good file is stored by one INSERT that checks each row as it reads
+        it: if it stores fewer rows than the file has, or a number twice for
+        a month, it is undone and the rows are checked one step at a time,
+        to name the bad ones."""
         header = usage_csv.read_header(data)
         if isinstance(header, usage_csv.RowError):
             return self._failure([header], 1)
         self._report_progress("reading", 0)
-        file_errors = self._copy_rows(header)
+        file_errors, total = self._copy_rows(header)
+        if file_errors and file_errors[0].reason == "encoding":
+            return self._failure(file_errors[:1], 1)
         self._report_progress("checking", 40)
-        errors, count = self._check_rows(header, file_errors)
+        # Grouping a million rows: in memory, not on disk.
+        self.env.cr.execute("SET LOCAL work_mem = '128MB'")
+        cell = {
+            # An empty cell is read as NULL: as empty text here.
+            name: SQL("coalesce(r.%s, '')", SQL.identifier(f"c{i}"))
+            for name, i in header.index.items()
+        }
+        self._check_keys(cell)
+        if not file_errors and self._keys_are_good():
+            self._report_progress("storing", 70)
+            with self.env.cr.savepoint(flush=False) as savepoint:
+                try:
+                    count = self._replace(
+                        self._checked_rows(cell, self._amounts(header, cell))
+                    )
+                except (psycopg2.DataError, psycopg2.errors.UniqueViolation):
+                    count = None
+                if count == total:
+                    return self._imported(count)
+                savepoint.close()
+        errors, count = self._check_rows(header, cell, file_errors)
         if count:
             self._drop_work_tables()
             return self._failure(errors, count)
-        self._report_progress("storing", 70)
-        return self._store_rows()
+        return self._imported(
+            self._replace(SQL("SELECT * FROM telephony_usage_checked"))
+        )
 
     def _report_progress(self, state, progress):
         """Show how far the import is. Written and committed by a second
@@ -196,7 +224,7 @@ class TelephonyUsageImport(models.Model):
         the file and the line number. The file goes to ``COPY`` as it is; a
         file ``COPY`` cannot read as a table (rows of other widths, blank
         lines, bytes that are not UTF-8) is read again row by row. Return the
-        rows that cannot be loaded, as errors."""
+        rows that cannot be loaded, as errors, and how many rows were."""
         cr = self.env.cr
         names = [f"c{i}" for i in range(header.width)]
         cr.execute(
@@ -210,7 +238,7 @@ class TelephonyUsageImport(models.Model):
         columns = ", ".join(names)
         try:
             with cr.savepoint(flush=False):
-                body, done = header.body, 0
+                body, done, total = header.body, 0, 0
                 while done < len(body):
                     # In pieces of whole lines, to show how far it is.
                     end = body.find(b"\n", done + PROGRESS_BYTES) + 1 or len(body)
@@ -220,9 +248,10 @@ class TelephonyUsageImport(models.Model):
                                   DELIMITER '{header.delimiter}')""",
                         io.BytesIO(body[done:end]),
                     )
+                    total += cr._obj.rowcount
                     done = end
                     self._report_progress("reading", 40 * done // len(body))
-            return []
+            return [], total
         except psycopg2.DataError:
             _logger.info("Usage import %s: reading row by row", self.id)
         errors, rows = [], io.StringIO()
@@ -236,57 +265,49 @@ class TelephonyUsageImport(models.Model):
             f"COPY telephony_usage_raw (line, {columns}) FROM STDIN WITH (FORMAT csv)",
             io.BytesIO(rows.getvalue().encode()),
         )
-        return errors
+        return errors, cr._obj.rowcount + len(errors)
 
-    def _check_rows(self, header, file_errors):
+    @api.model
+    def _amounts(self, header, cell, matched=False):
+        """The amounts' cells as PostgreSQL reads numbers; ``matched``: each
+        is first matched as a plain number (NULL when it is not), for a file
+        where PostgreSQL cannot read one at all."""
+        amounts = {}
+        for name in ("calls", "minutes", "cost"):
+            amount = cell[name]
+            if header.delimiter == ";":
+                # In a semicolon file a dot only groups thousands
+                # ("1.024,50"); any other dot ("1.5") is left for the checks
+                # to refuse.
+                amount = SQL(
+                    "replace(regexp_replace(%s, '\\.(?=[0-9]{3}([^0-9]|$))', '', 'g'), "
+                    "',', '.')",
+                    amount,
+                )
+            elif matched:
+                # In a comma file a comma can only group thousands, inside
+                # quotes ("1,024.50").
+                amount = SQL("replace(%s, ',', '')", amount)
+            if matched:
+                text = SQL("btrim(%s, %s)", amount, TRIMMED)
+                pattern = INTEGER_PATTERN if name == "calls" else NUMBER_PATTERN
+                amount = SQL("CASE WHEN %s ~ %s THEN %s END", text, pattern, text)
+            amounts[name] = amount
+        return amounts
+
+    def _check_rows(self, header, cell, file_errors):
         """Check every loaded row in SQL: the period, the number, the
         department (each distinct value once, in ``_check_keys``), the amounts
         and a number given twice for a month. Return the first bad rows
         (``file_errors`` included) and how many there are."""
-        if file_errors and file_errors[0].reason == "encoding":
-            return file_errors, 1
         cr = self.env.cr
-        # Grouping a million rows: in memory, not on disk.
-        cr.execute("SET LOCAL work_mem = '128MB'")
-        # An empty cell is read as NULL: as empty text here.
-        cell = {
-            name: SQL("coalesce(r.%s, '')", SQL.identifier(f"c{i}"))
-            for name, i in header.index.items()
-        }
-        self._check_keys(cell)
-        # The amounts as PostgreSQL reads numbers; a row it cannot read makes
-        # the whole statement fail, and then each amount is matched first.
-        amounts = {
-            # In a semicolon file a dot only groups thousands ("1.024,50");
-            # any other dot ("1.5") is left for the checks to refuse.
-            name: SQL(
-                "replace(regexp_replace(%s, '\\.(?=[0-9]{3}([^0-9]|$))', '', 'g'), "
-                "',', '.')"
-                if header.delimiter == ";"
-                else "%s",
-                cell[name],
-            )
-            for name in ("calls", "minutes", "cost")
-        }
+        # A row PostgreSQL cannot read makes the whole statement fail: then
+        # each amount is matched first.
         try:
             with cr.savepoint(flush=False):
-                self._create_checked(cell, amounts)
+                self._create_checked(cell, self._amounts(header, cell))
         except psycopg2.DataError:
-            patterns = {
-                "calls": INTEGER_PATTERN,
-                "minutes": NUMBER_PATTERN,
-                "cost": NUMBER_PATTERN,
-            }
-            for name, amount in amounts.items():
-                if header.delimiter == ",":
-                    # In a comma file a comma can only group thousands,
-                    # inside quotes ("1,024.50").
-                    amount = SQL("replace(%s, ',', '')", amount)
-                text = SQL("btrim(%s, %s)", amount, TRIMMED)
-                amounts[name] = SQL(
-                    "CASE WHEN %s ~ %s THEN %s END", text, patterns[name], text
-                )
-            self._create_checked(cell, amounts)
+            self._create_checked(cell, self._amounts(header, cell, matched=True))
         # A number given twice for a month: the later rows are wrong.
         cr.execute(
             """
@@ -342,8 +363,8 @@ class TelephonyUsageImport(models.Model):
     def _check_keys(self, cell):
         """Each distinct period, number and department of the file, checked
         once: the month; the number by the council's numbering (extensions
-        of the PBX, Israeli lines) in its normal form; the department by its
-        name in any of its languages."""
+        of the PBX, Israeli lines) in its normal form, and its register
+        entry; the department by its name in any of its languages."""
         cr = self.env.cr
         cr.execute(
             SQL(
@@ -393,12 +414,22 @@ class TelephonyUsageImport(models.Model):
         cr.execute(
             """CREATE TEMP TABLE telephony_usage_keys
                    (kind text, raw text, period date, number text,
-                    department_id integer, reason text) ON COMMIT DROP"""
+                    department_id integer, reason text, extension_id integer)
+                   ON COMMIT DROP"""
         )
         cr._obj.copy_expert(
-            """COPY telephony_usage_keys FROM STDIN
-               WITH (FORMAT csv, FORCE_NOT_NULL (raw))""",
+            """COPY telephony_usage_keys (kind, raw, period, number,
+                                          department_id, reason)
+               FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL (raw))""",
             io.BytesIO(keys.getvalue().encode()),
+        )
+        # The register entry of each number.
+        cr.execute(
+            """UPDATE telephony_usage_keys k SET extension_id = e.id
+                 FROM telephony_extension e
+                WHERE k.kind = 'number' AND e.company_id = %s
+                  AND e.number = k.number""",
+            (company.id,),
         )
         cr.execute("ANALYZE telephony_usage_keys")
 
@@ -414,93 +445,128 @@ class TelephonyUsageImport(models.Model):
         )
         return dict(self.env.cr.fetchall())
 
+    def _checked_rows(self, cell, amounts):
+        """Each loaded row's line, period, number, department and amounts,
+        and what is wrong with it, if anything (``reason``)."""
+        return SQL(
+            """
+            SELECT line, period, number, extension_id, department_id, calls,
+                   minutes, cost,
+                   CASE WHEN period_reason IS NOT NULL THEN period_reason
+                        WHEN number_reason IS NOT NULL THEN number_reason
+                        -- NaN compares above every number.
+                        WHEN NOT coalesce(calls BETWEEN 0 AND %(max)s
+                                          AND minutes BETWEEN 0 AND %(max)s
+                                          AND cost BETWEEN 0 AND %(max)s
+                                          AND NOT plain_text ~ %(not_plain)s,
+                                          false)
+                        THEN 'amount'
+                        ELSE department_reason
+                   END AS reason
+              FROM (SELECT r.line, p.period, n.number, n.extension_id,
+                           d.department_id,
+                           p.reason AS period_reason,
+                           n.reason AS number_reason,
+                           d.reason AS department_reason,
+                           (%(calls)s)::bigint AS calls,
+                           (%(minutes)s)::double precision AS minutes,
+                           (%(cost)s)::numeric AS cost,
+                           concat(%(calls)s, %(minutes)s, %(cost)s) AS plain_text
+                      FROM telephony_usage_raw r
+                      JOIN telephony_usage_keys p
+                        ON p.kind = 'period' AND p.raw = %(period_cell)s
+                      JOIN telephony_usage_keys n
+                        ON n.kind = 'number' AND n.raw = %(number_cell)s
+                      JOIN telephony_usage_keys d
+                        ON d.kind = 'department' AND d.raw = %(department_cell)s
+                    -- Read each amount once: without this fence PostgreSQL
+                    -- reads them again for the reason.
+                    OFFSET 0) checked
+            """,
+            period_cell=cell["period"],
+            number_cell=cell["number"],
+            department_cell=cell["department"],
+            max=MAX_AMOUNT,
+            not_plain=NOT_PLAIN,
+            **amounts,
+        )
+
     def _create_checked(self, cell, amounts):
-        """The work table of checked rows: each row's period, number,
-        department and amounts, and what is wrong with it, if anything."""
+        """The work table of checked rows, to name the bad ones."""
         # An amount PostgreSQL cannot read is expected (see _check_rows).
         self.env.cr.execute(
             SQL(
-                """
-                CREATE TEMP TABLE telephony_usage_checked ON COMMIT DROP AS
-                SELECT line, period, number, department_id, calls, minutes, cost,
-                       CASE WHEN period_reason IS NOT NULL THEN period_reason
-                            WHEN number_reason IS NOT NULL THEN number_reason
-                            -- NaN compares above every number.
-                            WHEN NOT coalesce(calls BETWEEN 0 AND %(max)s
-                                              AND minutes BETWEEN 0 AND %(max)s
-                                              AND cost BETWEEN 0 AND %(max)s
-                                              AND NOT plain_text ~ %(not_plain)s,
-                                              false)
-                            THEN 'amount'
-                            ELSE department_reason
-                       END AS reason,
-                       NULL::integer AS first_line
-                  FROM (SELECT r.line, p.period, n.number, d.department_id,
-                               p.reason AS period_reason,
-                               n.reason AS number_reason,
-                               d.reason AS department_reason,
-                               (%(calls)s)::bigint AS calls,
-                               (%(minutes)s)::double precision AS minutes,
-                               (%(cost)s)::numeric AS cost,
-                               concat(%(calls)s, %(minutes)s, %(cost)s)
-                                   AS plain_text
-                          FROM telephony_usage_raw r
-                          JOIN telephony_usage_keys p
-                            ON p.kind = 'period'
-                           AND p.raw = %(period_cell)s
-                          JOIN telephony_usage_keys n
-                            ON n.kind = 'number'
-                           AND n.raw = %(number_cell)s
-                          JOIN telephony_usage_keys d
-                            ON d.kind = 'department'
-                           AND d.raw = %(department_cell)s
-                       ) checked
-                """,
-                period_cell=cell["period"],
-                number_cell=cell["number"],
-                department_cell=cell["department"],
-                max=MAX_AMOUNT,
-                not_plain=NOT_PLAIN,
-                **amounts,
+                """CREATE TEMP TABLE telephony_usage_checked ON COMMIT DROP AS
+                   SELECT *, NULL::integer AS first_line FROM (%s) checked""",
+                self._checked_rows(cell, amounts),
             ),
             log_exceptions=False,
         )
 
-    def _store_rows(self):
-        """Replace what the file brings: the same month of the same number
+    def _keys_are_good(self):
+        self.env.cr.execute(
+            "SELECT count(*) FROM telephony_usage_keys WHERE reason IS NOT NULL"
+        )
+        return not self.env.cr.fetchone()[0]
+
+    def _replace(self, rows):
+        """Store the good ``rows`` (a query of checked rows) in
+        place of what the council has of the same month of the same number
         (a PBX export and a carrier export of one month each keep their own
-        numbers), with one INSERT of all the rows."""
+        numbers), with one INSERT. Return how many rows were stored.
+
+        A number twice in a month is refused by the table's unique index.
+        Rows are deleted only when the file's months were imported before
+        (reading the rows twice is the costly part)."""
         usage = self.env["telephony.usage"]
         usage.flush_model()
         cr = self.env.cr
         company = self.company_id.id
-        # Each month of each number is once in the file (see _check_rows).
         cr.execute(
-            """
-            DELETE FROM telephony_usage u
-             USING telephony_usage_checked i
-             WHERE u.company_id = %s AND u.period = i.period
-               AND u.number = i.number
-            """,
+            """SELECT 1 FROM telephony_usage
+                WHERE company_id = %s
+                  AND period IN (SELECT period FROM telephony_usage_keys
+                                  WHERE kind = 'period')
+                LIMIT 1""",
             (company,),
         )
+        if cr.rowcount:
+            cr.execute(
+                SQL(
+                    """DELETE FROM telephony_usage u
+                        USING (%s) i
+                        WHERE u.company_id = %s AND u.period = i.period
+                          AND u.number = i.number AND i.reason IS NULL""",
+                    rows,
+                    company,
+                ),
+                log_exceptions=False,
+            )
         cr.execute(
-            """
-            INSERT INTO telephony_usage (company_id, period, number,
-                   extension_id, department_id, calls, minutes, cost)
-            SELECT %s, i.period, i.number, e.id, i.department_id, i.calls,
-                   i.minutes, i.cost
-              FROM telephony_usage_checked i
-              LEFT JOIN telephony_extension e
-                     ON e.company_id = %s AND e.number = i.number
-            """,
-            (company, company),
+            SQL(
+                """
+                INSERT INTO telephony_usage (company_id, period, number,
+                       extension_id, department_id, calls, minutes, cost)
+                SELECT %s, period, number, extension_id, department_id, calls,
+                       minutes, cost
+                  FROM (%s) i
+                 WHERE reason IS NULL
+                """,
+                company,
+                rows,
+            ),
+            log_exceptions=False,
         )
-        count = cr.rowcount
-        cr.execute("SELECT DISTINCT period FROM telephony_usage_checked ORDER BY 1")
-        periods = ", ".join(row[0].strftime("%m/%Y") for row in cr.fetchall())
-        self._drop_work_tables()
         usage.invalidate_model()
+        return cr.rowcount
+
+    def _imported(self, count):
+        self.env.cr.execute(
+            """SELECT DISTINCT period FROM telephony_usage_keys
+                WHERE kind = 'period' ORDER BY 1"""
+        )
+        periods = ", ".join(row[0].strftime("%m/%Y") for row in self.env.cr.fetchall())
+        self._drop_work_tables()
         return {
             "state": "done",
             "row_count": count,

@@ -6,3 +6,4 @@ from . import test_usage_import
 from . import test_annual_report
 from . import test_security
 from . import test_usage_properties
+from . import test_tours

@@ -98,6 +98,33 @@ class TestUsageImport(UsageImportCase):
             ],
         )
 
+    def test_good_numbers_months_and_departments_but_bad_rows(self):
+        # Every number, month and department is right: the rows go to the
+        # usage table at once, and are taken back when one is wrong.
+        before = self.env["telephony.usage"].search_count([])
+        self.assertEqual(
+            self._bad_rows(
+                "2026-10,4101,Education,1,1,1\n"
+                "2026-10,4102,Education,1,1,-1\n"
+                "2026-10,4103,Education,1,inf,1\n"
+            ),
+            [
+                "Line 3: calls, minutes and cost must be numbers from 0 to "
+                "1,000,000,000 (1 / 1 / -1)",
+                "Line 4: calls, minutes and cost must be numbers from 0 to "
+                "1,000,000,000 (1 / inf / 1)",
+            ],
+        )
+        self.assertEqual(
+            self._bad_rows(
+                "2026-10,4101,Education,1,1,1\n"
+                "2026-10,4102,Education,1,1,1\n"
+                "2026-10,41 01,Education,2,2,2\n"
+            ),
+            ["Line 4: the same number and month as line 2"],
+        )
+        self.assertEqual(self.env["telephony.usage"].search_count([]), before)
+
     def test_amounts_read_as_numbers_but_out_of_bounds(self):
         # Every amount reads as a number: the rows are checked without
         # matching each amount first, with the same verdicts. Only plain

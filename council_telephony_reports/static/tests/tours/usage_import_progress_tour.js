@@ -1,0 +1,68 @@
+import { registry } from "@web/core/registry";
+import { rpc } from "@web/core/network/rpc";
+
+/**
+ * C18 in the back office, in Hebrew: the IT manager keeps the form of a
+ * running usage import open and watches it move without reloading the page.
+ * Started on the import's form (tests/test_tours.py); the background job is
+ * played by writes from outside the page, as the job writes from its own
+ * transaction.
+ */
+function jobWrites(values, message) {
+    return async () => {
+        const id = Number(window.location.pathname.split("/").pop());
+        const call = (method, args, kwargs = {}) =>
+            rpc(`/web/dataset/call_kw/telephony.usage.import/${method}`, {
+                model: "telephony.usage.import",
+                method,
+                args,
+                kwargs,
+            });
+        await call("write", [[id], values]);
+        if (message) {
+            await call("message_post", [[id]], { body: message });
+        }
+    };
+}
+
+registry.category("web_tour.tours").add("council_telephony_reports_usage_import_progress", {
+    steps: () => [
+        {
+            content: "The import is reading the file",
+            trigger: ".o_statusbar_status button.o_arrow_button_current:contains('קריאת הקובץ')",
+        },
+        {
+            content: "a fifth of the way",
+            trigger: ".o_field_widget[name='progress'] .o_progressbar_value:contains('20')",
+            run: jobWrites({ state: "storing", progress: 70 }),
+        },
+        {
+            content: "The page shows the job's next step by itself",
+            trigger: ".o_statusbar_status button.o_arrow_button_current:contains('החלפת החודשים')",
+        },
+        {
+            content: "and how far it is",
+            trigger: ".o_field_widget[name='progress'] .o_progressbar_value:contains('70')",
+            run: jobWrites(
+                { state: "done", progress: 100, row_count: 3, result: "3 שורות שימוש יובאו." },
+                "3 שורות שימוש יובאו."
+            ),
+        },
+        {
+            content: "The import is done",
+            trigger: ".o_statusbar_status button.o_arrow_button_current:contains('יובא')",
+        },
+        {
+            content: "with the rows imported",
+            trigger: ".o_field_widget[name='row_count']:contains('3')",
+        },
+        {
+            content: "and the result posted in the chatter",
+            trigger: ".o-mail-Message:contains('3 שורות שימוש יובאו.')",
+        },
+        {
+            content: "The page no longer says the file is being imported",
+            trigger: ".o_form_view:not(:has(.alert-info[role='status']:visible))",
+        },
+    ],
+});
