@@ -1,7 +1,9 @@
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools.safe_eval import safe_eval
 
 from .common import TelephonyMoneyCase
 
@@ -37,6 +39,33 @@ class TestBillApproval(TelephonyMoneyCase):
         other = self._bill(100, partner=self.env["res.partner"].create({"name": "X"}))
         other.action_post()
         self.assertEqual(other.state, "posted")
+
+    def test_the_bills_list_shows_which_wait_for_approval(self):
+        waiting, approved, other = (
+            self._bill(1200),
+            self._bill(300),
+            self._bill(100, partner=self.env["res.partner"].create({"name": "X"})),
+        )
+        waiting.request_validation()
+        self._approve(approved)
+        bills = self.env["account.move"].with_user(self.manager)
+        columns = etree.fromstring(
+            bills.get_view(
+                self.env.ref("account.view_in_invoice_bill_tree").id, "list"
+            )["arch"]
+        )
+        self.assertTrue(columns.xpath("//field[@name='validation_status']"))
+        self.assertEqual(
+            (waiting | approved | other).mapped("validation_status"),
+            ["pending", "validated", "no"],
+        )
+        # The IT manager's filter: the bills waiting for them.
+        search = etree.fromstring(bills.get_view(view_type="search")["arch"])
+        (to_approve,) = search.xpath("//filter[@name='filter_telephony_to_approve']")
+        found = bills.search(safe_eval(to_approve.get("domain")))
+        self.assertIn(waiting, found)
+        self.assertNotIn(approved, found)
+        self.assertNotIn(other, found)
 
     def test_only_the_it_manager_approves(self):
         bill = self._bill(1200)
