@@ -423,7 +423,8 @@ class TelephonyComplianceReview(models.Model):
     def _cron_remind_next_reviews(self):
         """Daily, idempotent, catches up after downtime: remind the IT manager
         (4.2.4) of each next review that has come due, once, unless a later
-        review of the contract has already been started."""
+        review of the contract has already been started; and of the first
+        review of a contract in force, at the end of its first quarter."""
         today = fields.Date.context_today(self)
         due = self.search(
             [
@@ -441,17 +442,38 @@ class TelephonyComplianceReview(models.Model):
                     ("date_start", ">", review.date_end),
                 ]
             )
-            if started:
-                continue
-            contract = review.contract_id._in_manager_lang()
-            contract._telephony_remind_manager(
-                contract.env._("Compliance review due on %s", review.next_review_date),
-                contract.env._(
-                    "Review the compliance of %(vendor)s with contract "
-                    "%(contract)s from %(start)s (4.2.4).",
-                    vendor=contract.vendor_id.display_name,
-                    contract=contract.name,
-                    start=review.date_end + relativedelta(days=1),
-                ),
-            )
+            if not started:
+                self._remind(
+                    review.contract_id,
+                    review.next_review_date,
+                    review.date_end + relativedelta(days=1),
+                )
         due.write({"next_review_reminded": True})
+        never_reviewed = self.env["telephony.contract"].search(
+            [
+                ("state", "=", "active"),
+                ("compliance_review_ids", "=", False),
+                ("first_review_reminded", "=", False),
+                ("date_start", "<=", today),
+            ]
+        )
+        for contract in never_reviewed:
+            # The same date a review of the first quarter would give.
+            first_due = contract.date_start + relativedelta(months=3, days=-1)
+            if first_due <= today:
+                self._remind(contract, first_due, contract.date_start)
+                contract.first_review_reminded = True
+
+    @api.model
+    def _remind(self, contract, due, start):
+        contract = contract._in_manager_lang()
+        contract._telephony_remind_manager(
+            contract.env._("Compliance review due on %s", due),
+            contract.env._(
+                "Review the compliance of %(vendor)s with contract "
+                "%(contract)s from %(start)s (4.2.4).",
+                vendor=contract.vendor_id.display_name,
+                contract=contract.name,
+                start=start,
+            ),
+        )

@@ -82,6 +82,8 @@ class TelephonyContract(models.Model):
     )
     end_reminded_on = fields.Date(readonly=True, copy=False)
     budget_reminded_year = fields.Integer(readonly=True, copy=False)
+    # A contract never reviewed: its first review was reminded (4.2.4).
+    first_review_reminded = fields.Boolean(readonly=True, copy=False)
     budget_ids = fields.One2many(
         comodel_name="telephony.budget", inverse_name="contract_id", string="Budgets"
     )

@@ -303,3 +303,31 @@ class TestComplianceReminder(TelephonyMoneyCase):
         self.assertEqual(len(self._reminders()), 1)
         self._run("2026-09-30 09:00:00")
         self.assertEqual(len(self._reminders()), 2)
+
+    def test_a_contract_never_reviewed_is_reminded_after_its_first_quarter(self):
+        bezeq = self.env["telephony.contract"].create(
+            {
+                "name": "Bezeq lines 2026",
+                "vendor_id": self.bezeq.id,
+                "date_start": "2026-02-01",
+                "date_end": "2027-01-31",
+                "state": "active",
+            }
+        )
+
+        def reminders():
+            return bezeq.activity_ids.filtered(
+                lambda a: "Compliance review" in (a.summary or "")
+            )
+
+        self._run("2026-04-29 09:00:00")
+        self.assertFalse(reminders())
+        # Caught up after downtime, once.
+        self._run("2026-05-20 09:00:00", times=3)
+        self.assertEqual(len(reminders()), 1)
+        self.assertIn("2026-04-30", reminders().summary)
+        self.assertIn("2026-02-01", str(reminders().note))
+        # Its first review is then reminded by the review itself.
+        self._run("2026-08-01 09:00:00")
+        self.assertEqual(len(reminders()), 1)
+
