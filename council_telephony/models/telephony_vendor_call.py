@@ -151,9 +151,18 @@ class TelephonyVendorCall(models.Model):
 
     @api.depends("opened_at", "vendor_id.repair_hours")
     def _compute_repair_due_at(self):
+        contracts = self.env["telephony.contract"].sudo()
         for call in self:
-            hours = call.vendor_id.repair_hours
             company = call.ticket_id.company_id
+            # The repair time of the contract in force when the call was
+            # opened, which compliance reviews measure against (4.2.4); the
+            # vendor's own when there is none.
+            contract = (
+                contracts._for_vendor_on(call.vendor_id, call.opened_at.date(), company)
+                if call.opened_at and call.vendor_id
+                else contracts
+            )
+            hours = contract.repair_hours or call.vendor_id.repair_hours
             call.repair_due_at = (
                 company._telephony_plan_hours(hours, call.opened_at)
                 if hours and call.opened_at

@@ -330,4 +330,3 @@ class TestComplianceReminder(TelephonyMoneyCase):
         # Its first review is then reminded by the review itself.
         self._run("2026-08-01 09:00:00")
         self.assertEqual(len(reminders()), 1)
-

@@ -14,6 +14,8 @@ class TestFollowUp(TelephonyCase):
     def setUp(self):
         super().setUp()
         self.tadiran.write({"followup_hours": 2, "repair_hours": 4})
+        # The demo contracts' terms must not stand in the way.
+        self.env["telephony.contract"].search([]).write({"state": "cancelled"})
         with freeze_time(OPENED):
             self.ticket = self._ticket(user_id=self.agent.id, received_at=OPENED)
             self.call = self.env["telephony.vendor.call"].create(
@@ -60,6 +62,30 @@ class TestFollowUp(TelephonyCase):
         self.assertEqual(len(escalation), 1)
         self.assertEqual(escalation.trigger, "repair")
         self.assertEqual(escalation.vendor_call_id, self.call)
+
+    def test_the_contract_in_force_sets_the_repair_time(self):
+        self.env["telephony.contract"].create(
+            {
+                "name": "Tender 12/2025",
+                "vendor_id": self.tadiran.id,
+                "date_start": "2026-01-01",
+                "date_end": "2026-12-31",
+                "repair_hours": 2,
+                "state": "active",
+            }
+        )
+        with freeze_time(OPENED):
+            call = self.env["telephony.vendor.call"].create(
+                {
+                    "ticket_id": self._ticket(user_id=self.agent.id).id,
+                    "vendor_id": self.tadiran.id,
+                    "channel_type": "phone",
+                    "opened_at": OPENED,
+                }
+            )
+        # Two working hours of the contract, not the vendor's four (which
+        # calls follow with no contract in force: see above).
+        self.assertEqual(call.repair_due_at, datetime(2026, 11, 29, 9, 0))
 
     def test_resolved_calls_are_left_alone(self):
         with freeze_time("2026-11-29 08:00:00"):
