@@ -292,11 +292,16 @@ def test_update_keeps_every_record_and_setting_and_migrates(populated_copy):
                 WHERE name IN ('quote.pdf', 'manual.pdf')"""
         )
         tokens = dict(cr.fetchall())
-        # Before 18.0.1.2.0 a number's month was indexed, not unique.
+        # Before 18.0.1.2.0 a number's month was indexed, not unique; before
+        # 18.0.1.1.0 usage imports opened in a dialog.
         cr.execute(
             """DROP INDEX telephony_usage_month_uniq;
                CREATE INDEX telephony_usage_company_period_idx
-                   ON telephony_usage (company_id, period)"""
+                   ON telephony_usage (company_id, period);
+               UPDATE ir_act_window SET target = 'new' WHERE id = (
+                   SELECT res_id FROM ir_model_data
+                    WHERE module = 'council_telephony_reports'
+                      AND name = 'telephony_usage_import_action')"""
         )
         before = _snapshot(cr)
     assert all(tokens.values())
@@ -335,6 +340,14 @@ def test_update_keeps_every_record_and_setting_and_migrates(populated_copy):
             "SELECT indexname FROM pg_indexes WHERE tablename = 'telephony_usage'"
         )
         indexes = {row[0] for row in cr.fetchall()}
+        cr.execute(
+            """SELECT a.target FROM ir_act_window a
+                 JOIN ir_model_data d ON d.res_id = a.id
+                WHERE d.module = 'council_telephony_reports'
+                  AND d.name = 'telephony_usage_import_action'"""
+        )
+        target = cr.fetchone()[0]
+    assert target == "current"
     assert "telephony_usage_month_uniq" in indexes
     assert "telephony_usage_company_period_idx" not in indexes
     changed = sorted(key for key in before if before[key] != after.get(key))

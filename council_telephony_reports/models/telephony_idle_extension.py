@@ -20,6 +20,12 @@ class TelephonyIdleExtension(models.Model):
     company_id = fields.Many2one(comodel_name="res.company", readonly=True)
     department_id = fields.Many2one(comodel_name="hr.department", readonly=True)
     months = fields.Integer(string="Months without calls", readonly=True)
+    reported = fields.Boolean(
+        string="In the usage files",
+        readonly=True,
+        help="Unticked: the entry is in the register but in none of the last "
+        "imported months' files; what it costs is not known.",
+    )
     monthly_cost = fields.Float(string="Cost a month", readonly=True)
     last_call_period = fields.Date(string="Last month with calls", readonly=True)
 
@@ -41,9 +47,11 @@ class TelephonyIdleExtension(models.Model):
                  GROUP BY u.company_id, u.extension_id
             )
             -- A register entry absent from the exports (zero traffic left
-            -- out) is idle too, its cost unknown.
+            -- out) is idle too, for all the months looked at, its cost unknown.
             SELECT e.id AS id, e.id AS extension_id, e.company_id,
-                   e.department_id, COALESCE(w.months, 0) AS months,
+                   e.department_id,
+                   COALESCE(w.months, c.telephony_idle_months, 3) AS months,
+                   w.months IS NOT NULL AS reported,
                    ROUND((w.cost / NULLIF(w.months, 0))::numeric, 2) AS monthly_cost,
                    (SELECT max(u2.period) FROM telephony_usage u2
                      WHERE u2.extension_id = e.id AND u2.calls > 0) AS last_call_period

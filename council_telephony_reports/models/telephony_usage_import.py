@@ -3,11 +3,13 @@ import io
 import logging
 
 import psycopg2
+from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
+from odoo.tools.misc import formatLang
 
 from odoo.addons.council_telephony.tools import numbering
 
@@ -21,6 +23,9 @@ SHOWN_ERRORS = 100
 SHOWN_VALUE = 60
 # The file goes to PostgreSQL in pieces of this size, to show how far it is.
 PROGRESS_BYTES = 4 * 1024 * 1024
+# The rows are stored in pieces of this many pages of the work table (about
+# 90,000 rows), to show how far it is.
+STORE_PAGES = 1000
 # Amounts written plainly (1e3, nan, inf and 0x10 are refused): what the
 # casts below read, except for these characters, cannot be plain. When
 # PostgreSQL cannot read an amount at all, each is matched first, in as many
@@ -33,8 +38,20 @@ MAX_AMOUNT = 10**9
 TRIMMED = " \t\r\n\u00a0"
 
 
-def _shown(value):
-    return value if len(value) <= SHOWN_VALUE else f"{value[:SHOWN_VALUE]}…"
+def _months(periods):
+    """Months as the result names them: runs of consecutive months as one
+    range ("01/2020–02/2024, 06/2024")."""
+    runs = []
+    for period in periods:
+        if runs and runs[-1][1] + relativedelta(months=1) == period:
+            runs[-1][1] = period
+        else:
+            runs.append([period, period])
+    return ", ".join(
+        first.strftime("%m/%Y")
+        + ("" if first == last else "–" + last.strftime("%m/%Y"))
+        for first, last in runs
+    )
 
 
 class TelephonyUsageImport(models.Model):
@@ -56,7 +73,8 @@ class TelephonyUsageImport(models.Model):
     _inherit = ["mail.thread"]
     _order = "id desc"
 
-    name = fields.Char(string="File name", readonly=True)
+    # Set by the upload (the form's file field), kept as sent.
+    name = fields.Char(string="File name")
     file = fields.Binary(string="CSV file", attachment=True)
     company_id = fields.Many2one(
         comodel_name="res.company",
@@ -77,7 +95,7 @@ class TelephonyUsageImport(models.Model):
             ("queued", "Waiting"),
             ("reading", "Reading the file"),
             ("checking", "Checking the rows"),
-            ("storing", "Replacing the months"),
+            ("storing", "Storing the rows"),
             ("done", "Imported"),
             ("failed", "Nothing imported"),
         ],
@@ -85,7 +103,7 @@ class TelephonyUsageImport(models.Model):
         required=True,
         readonly=True,
     )
-    progress = fields.Integer(string="Progress (%)", readonly=True)
+    progress = fields.Integer(readonly=True)
     row_count = fields.Integer(string="Rows imported", readonly=True)
     error_count = fields.Integer(string="Bad rows", readonly=True)
     periods = fields.Char(string="Months", readonly=True)
@@ -182,11 +200,12 @@ class TelephonyUsageImport(models.Model):
         }
         self._check_keys(cell)
         if not file_errors and self._keys_are_good():
-            self._report_progress("storing", 70)
+            amounts = self._amounts(header, cell)
             with self.env.cr.savepoint(flush=False) as savepoint:
                 try:
                     count = self._replace(
-                        self._checked_rows(cell, self._amounts(header, cell))
+                        lambda piece: self._checked_rows(cell, amounts, piece),
+                        self._pieces(),
                     )
                 except (psycopg2.DataError, psycopg2.errors.UniqueViolation):
                     count = None
@@ -198,7 +217,7 @@ class TelephonyUsageImport(models.Model):
             self._drop_work_tables()
             return self._failure(errors, count)
         return self._imported(
-            self._replace(SQL("SELECT * FROM telephony_usage_checked"))
+            self._replace(lambda piece: SQL("SELECT * FROM telephony_usage_checked"))
         )
 
     def _report_progress(self, state, progress):
@@ -335,10 +354,10 @@ class TelephonyUsageImport(models.Model):
                     SELECT c.line, c.reason,
                            CASE c.reason
                                 WHEN 'period' THEN btrim(%(period)s, %(trimmed)s)
-                                WHEN 'amount' THEN concat_ws(' / ',
-                                     btrim(%(calls)s, %(trimmed)s),
-                                     btrim(%(minutes)s, %(trimmed)s),
-                                     btrim(%(cost)s, %(trimmed)s))
+                                WHEN 'calls' THEN btrim(%(calls)s, %(trimmed)s)
+                                WHEN 'minutes'
+                                     THEN btrim(%(minutes)s, %(trimmed)s)
+                                WHEN 'cost' THEN btrim(%(cost)s, %(trimmed)s)
                                 WHEN 'department'
                                      THEN btrim(%(department)s, %(trimmed)s)
                                 WHEN 'duplicate' THEN c.first_line::text
@@ -445,9 +464,12 @@ class TelephonyUsageImport(models.Model):
         )
         return dict(self.env.cr.fetchall())
 
-    def _checked_rows(self, cell, amounts):
+    def _checked_rows(self, cell, amounts, piece=None):
         """Each loaded row's line, period, number, department and amounts,
-        and what is wrong with it, if anything (``reason``)."""
+        and what is wrong with it, if anything (``reason``): the first amount
+        that is not a plain number from 0 to MAX_AMOUNT is named. ``piece``:
+        only the rows in these pages of the work table (see _pieces)."""
+        first, end = piece or (0, None)
         return SQL(
             """
             SELECT line, period, number, extension_id, department_id, calls,
@@ -460,7 +482,14 @@ class TelephonyUsageImport(models.Model):
                                           AND cost BETWEEN 0 AND %(max)s
                                           AND NOT plain_text ~ %(not_plain)s,
                                           false)
-                        THEN 'amount'
+                        THEN CASE WHEN NOT coalesce(calls BETWEEN 0 AND %(max)s
+                                           AND NOT calls_text ~ %(not_plain)s,
+                                           false) THEN 'calls'
+                                  WHEN NOT coalesce(minutes BETWEEN 0 AND %(max)s
+                                           AND NOT minutes_text ~ %(not_plain)s,
+                                           false) THEN 'minutes'
+                                  ELSE 'cost'
+                             END
                         ELSE department_reason
                    END AS reason
               FROM (SELECT r.line, p.period, n.number, n.extension_id,
@@ -471,7 +500,9 @@ class TelephonyUsageImport(models.Model):
                            (%(calls)s)::bigint AS calls,
                            (%(minutes)s)::double precision AS minutes,
                            (%(cost)s)::numeric AS cost,
-                           concat(%(calls)s, %(minutes)s, %(cost)s) AS plain_text
+                           concat(%(calls)s, %(minutes)s, %(cost)s) AS plain_text,
+                           %(calls)s AS calls_text,
+                           %(minutes)s AS minutes_text
                       FROM telephony_usage_raw r
                       JOIN telephony_usage_keys p
                         ON p.kind = 'period' AND p.raw = %(period_cell)s
@@ -479,6 +510,8 @@ class TelephonyUsageImport(models.Model):
                         ON n.kind = 'number' AND n.raw = %(number_cell)s
                       JOIN telephony_usage_keys d
                         ON d.kind = 'department' AND d.raw = %(department_cell)s
+                     WHERE r.ctid >= %(first)s::tid
+                       AND (%(end)s::tid IS NULL OR r.ctid < %(end)s::tid)
                     -- Read each amount once: without this fence PostgreSQL
                     -- reads them again for the reason.
                     OFFSET 0) checked
@@ -486,10 +519,23 @@ class TelephonyUsageImport(models.Model):
             period_cell=cell["period"],
             number_cell=cell["number"],
             department_cell=cell["department"],
+            first=f"({first},0)",
+            end=end and f"({end},0)",
             max=MAX_AMOUNT,
             not_plain=NOT_PLAIN,
             **amounts,
         )
+
+    def _pieces(self):
+        """The work table's pages in pieces of STORE_PAGES, the last one open:
+        the rows are stored a piece at a time, to show how far it is."""
+        cr = self.env.cr
+        cr.execute(
+            """SELECT pg_relation_size('telephony_usage_raw')
+                      / current_setting('block_size')::int"""
+        )
+        starts = range(0, cr.fetchone()[0], STORE_PAGES)
+        return list(zip(starts, [*starts[1:], None], strict=True)) or [None]
 
     def _create_checked(self, cell, amounts):
         """The work table of checked rows, to name the bad ones."""
@@ -509,11 +555,12 @@ class TelephonyUsageImport(models.Model):
         )
         return not self.env.cr.fetchone()[0]
 
-    def _replace(self, rows):
-        """Store the good ``rows`` (a query of checked rows) in
-        place of what the council has of the same month of the same number
-        (a PBX export and a carrier export of one month each keep their own
-        numbers), with one INSERT. Return how many rows were stored.
+    def _replace(self, rows, pieces=(None,)):
+        """Store the good rows in place of what the council has of the same
+        month of the same number (a PBX export and a carrier export of one
+        month each keep their own numbers); return how many were stored.
+        ``rows``: the query of checked rows of a piece of the work table
+        (None: all of it); each piece is stored by one INSERT.
 
         A number twice in a month is refused by the table's unique index.
         Rows are deleted only when the file's months were imported before
@@ -537,35 +584,39 @@ class TelephonyUsageImport(models.Model):
                         USING (%s) i
                         WHERE u.company_id = %s AND u.period = i.period
                           AND u.number = i.number AND i.reason IS NULL""",
-                    rows,
+                    rows(None),
                     company,
                 ),
                 log_exceptions=False,
             )
-        cr.execute(
-            SQL(
-                """
-                INSERT INTO telephony_usage (company_id, period, number,
-                       extension_id, department_id, calls, minutes, cost)
-                SELECT %s, period, number, extension_id, department_id, calls,
-                       minutes, cost
-                  FROM (%s) i
-                 WHERE reason IS NULL
-                """,
-                company,
-                rows,
-            ),
-            log_exceptions=False,
-        )
+        count = 0
+        for done, piece in enumerate(pieces, 1):
+            self._report_progress("storing", 45 + 54 * (done - 1) // len(pieces))
+            cr.execute(
+                SQL(
+                    """
+                    INSERT INTO telephony_usage (company_id, period, number,
+                           extension_id, department_id, calls, minutes, cost)
+                    SELECT %s, period, number, extension_id, department_id,
+                           calls, minutes, cost
+                      FROM (%s) i
+                     WHERE reason IS NULL
+                    """,
+                    company,
+                    rows(piece),
+                ),
+                log_exceptions=False,
+            )
+            count += cr.rowcount
         usage.invalidate_model()
-        return cr.rowcount
+        return count
 
     def _imported(self, count):
         self.env.cr.execute(
             """SELECT DISTINCT period FROM telephony_usage_keys
                 WHERE kind = 'period' ORDER BY 1"""
         )
-        periods = ", ".join(row[0].strftime("%m/%Y") for row in self.env.cr.fetchall())
+        periods = _months([row[0] for row in self.env.cr.fetchall()])
         self._drop_work_tables()
         return {
             "state": "done",
@@ -574,8 +625,8 @@ class TelephonyUsageImport(models.Model):
             "periods": periods,
             "result": self.env._(
                 "%(count)s usage rows imported for %(periods)s.",
-                count=count,
-                periods=periods,
+                count=formatLang(self.env, count, digits=0),
+                periods=self._left_to_right(periods),
             ),
         }
 
@@ -587,6 +638,19 @@ class TelephonyUsageImport(models.Model):
 
     # === Messages === #
 
+    def _shown(self, value):
+        """A value of the file as the result quotes it: cut when long."""
+        if len(value) > SHOWN_VALUE:
+            value = f"{value[:SHOWN_VALUE]}…"
+        return self._left_to_right(value)
+
+    def _left_to_right(self, text):
+        """In a right-to-left language, ``text`` ("-7.50", "08-912-3456",
+        "01/2020–02/2024") is kept left to right by Unicode isolates."""
+        if self.env["res.lang"]._get_data(code=self.env.lang).direction == "rtl":
+            return f"\u2066{text}\u2069"
+        return text
+
     def _failure(self, errors, count):
         reasons = {
             "encoding": self.env._("the file is not UTF-8 text"),
@@ -597,8 +661,14 @@ class TelephonyUsageImport(models.Model):
             "number_characters": self.env._("%s is not a phone number"),
             "number_extension_length": self.env._("%s is not a council extension"),
             "number_line_invalid": self.env._("%s is not a valid Israeli line number"),
-            "amount": self.env._(
-                "calls, minutes and cost must be numbers from 0 to 1,000,000,000 (%s)"
+            "calls": self.env._(
+                "the calls (%s) must be a whole number from 0 to 1,000,000,000"
+            ),
+            "minutes": self.env._(
+                "the minutes (%s) must be a number from 0 to 1,000,000,000"
+            ),
+            "cost": self.env._(
+                "the cost (%s) must be a number from 0 to 1,000,000,000"
             ),
             "unreadable": self.env._("the line cannot be read as CSV"),
             "department": self.env._("no department is named %s"),
@@ -608,12 +678,17 @@ class TelephonyUsageImport(models.Model):
             self.env._(
                 "Line %(line)s: %(reason)s",
                 line=error.line,
-                reason=reasons[error.reason].replace("%s", _shown(error.value)),
+                reason=reasons[error.reason].replace("%s", self._shown(error.value)),
             )
             for error in errors
         ]
         if count > len(errors):
-            lines.append(self.env._("… and %(count)s more.", count=count - len(errors)))
+            lines.append(
+                self.env._(
+                    "… and %(count)s more.",
+                    count=formatLang(self.env, count - len(errors), digits=0),
+                )
+            )
         return {
             "state": "failed",
             "row_count": 0,

@@ -62,7 +62,7 @@ class TestUsageImport(UsageImportCase):
         self.assertIn("Line 3: 21 is not a council extension", message)
         self.assertIn("Line 4: no department is named Nowhere", message)
         self.assertIn("Line 5: the period 2026/10 is not a month", message)
-        self.assertIn("Line 6: calls, minutes and cost must be numbers", message)
+        self.assertIn("Line 6: the calls (x) must be a whole number", message)
         self.assertNotIn("Line 2", message)
         self.assertEqual(self.env["telephony.usage"].search_count([]), before)
 
@@ -85,14 +85,11 @@ class TestUsageImport(UsageImportCase):
                 "Line 3: 41a is not a phone number",
                 "Line 4: no extension or line number",
                 "Line 5: 05-000-0000 is not a valid Israeli line number",
-                "Line 6: calls, minutes and cost must be numbers from 0 to "
-                "1,000,000,000 (-1 / 1 / 1)",
-                "Line 7: calls, minutes and cost must be numbers from 0 to "
-                "1,000,000,000 (1.5 / 1 / 1)",
-                "Line 8: calls, minutes and cost must be numbers from 0 to "
-                "1,000,000,000 (1 / nan / 1)",
-                "Line 9: calls, minutes and cost must be numbers from 0 to "
-                "1,000,000,000 (1 / 1 / )",
+                "Line 6: the calls (-1) must be a whole number from 0 to 1,000,000,000",
+                "Line 7: the calls (1.5) must be a whole number from 0 to "
+                "1,000,000,000",
+                "Line 8: the minutes (nan) must be a number from 0 to 1,000,000,000",
+                "Line 9: the cost () must be a number from 0 to 1,000,000,000",
                 # The same extension written two ways, twice for November.
                 "Line 11: the same number and month as line 10",
             ],
@@ -109,10 +106,8 @@ class TestUsageImport(UsageImportCase):
                 "2026-10,4103,Education,1,inf,1\n"
             ),
             [
-                "Line 3: calls, minutes and cost must be numbers from 0 to "
-                "1,000,000,000 (1 / 1 / -1)",
-                "Line 4: calls, minutes and cost must be numbers from 0 to "
-                "1,000,000,000 (1 / inf / 1)",
+                "Line 3: the cost (-1) must be a number from 0 to 1,000,000,000",
+                "Line 4: the minutes (inf) must be a number from 0 to 1,000,000,000",
             ],
         )
         self.assertEqual(
@@ -140,16 +135,17 @@ class TestUsageImport(UsageImportCase):
                 "2026-10,4107,,1,0x10,1\n"
             ),
             [
-                f"Line {line}: calls, minutes and cost must be numbers from 0 to "
-                f"1,000,000,000 ({amounts})"
-                for line, amounts in (
-                    (2, "-1 / 1 / 1"),
-                    (3, "1 / NaN / 1"),
-                    (4, "1 / 1 / 1e20"),
-                    (5, "1000000001 / 1 / 1"),
-                    (6, "1 / inf / 1"),
-                    (7, "1 / 1e3 / 1"),
-                    (8, "1 / 0x10 / 1"),
+                f"Line {line}: the {column} ({amount}) must be a "
+                f"{'whole ' if column == 'calls' else ''}number from 0 to "
+                "1,000,000,000"
+                for line, column, amount in (
+                    (2, "calls", "-1"),
+                    (3, "minutes", "NaN"),
+                    (4, "cost", "1e20"),
+                    (5, "calls", "1000000001"),
+                    (6, "minutes", "inf"),
+                    (7, "minutes", "1e3"),
+                    (8, "minutes", "0x10"),
                 )
             ],
         )
@@ -169,13 +165,14 @@ class TestUsageImport(UsageImportCase):
                 "2026-10,4104,,1,1,x\n"
             ),
             [
-                f"Line {line}: calls, minutes and cost must be numbers from 0 to "
-                f"1,000,000,000 ({amounts})"
-                for line, amounts in (
-                    (2, "99999999999999999999 / 1 / 1"),
-                    (3, f"1 / {'9' * 400} / 1"[:60] + "…"),
-                    (4, "1 / 1 / 1e400"),
-                    (5, "1 / 1 / x"),
+                f"Line {line}: the {column} ({amount}) must be a "
+                f"{'whole ' if column == 'calls' else ''}number from 0 to "
+                "1,000,000,000"
+                for line, column, amount in (
+                    (2, "calls", "99999999999999999999"),
+                    (3, "minutes", "9" * 60 + "…"),
+                    (4, "cost", "1e400"),
+                    (5, "cost", "x"),
                 )
             ],
         )
@@ -223,7 +220,7 @@ class TestUsageImport(UsageImportCase):
             "Period;Number;Department;Calls;Minutes;Cost\n2026-12;2101;;1.5;0;0\n"
         )
         self.assertEqual(record.state, "failed", record.result)
-        self.assertIn("Line 2: calls, minutes and cost must be numbers", record.result)
+        self.assertIn("Line 2: the calls (1.5) must be a whole number", record.result)
 
     def test_a_file_that_is_not_utf8_or_lacks_columns(self):
         self.assertEqual(
@@ -303,6 +300,27 @@ class TestUsageImport(UsageImportCase):
         )
         self.assertIn(self.manager.partner_id, message.notified_partner_ids)
 
+    def test_a_large_file_is_stored_whole_and_told_in_ranges(self):
+        # 216,000 rows: stored in several pieces, to show how far it is.
+        rows = "".join(
+            f"{2020 + month // 12}-{month % 12 + 1:02d},{number},,1,2,3\n"
+            for month in range(36)
+            for number in range(1000, 7000)
+        )
+        record = self._import(HEADER + rows)
+        self.assertEqual(record.state, "done", record.result)
+        self.assertEqual(record.row_count, 216_000)
+        self.assertEqual(
+            self.env["telephony.usage"].search_count(
+                [("period", ">=", "2020-01-01"), ("period", "<=", "2022-12-01")]
+            ),
+            216_000,
+        )
+        self.assertEqual(record.periods, "01/2020–12/2022")
+        self.assertIn("216,000 usage rows imported for 01/2020–12/2022.", record.result)
+        record = self._import(HEADER + "2026-08,4101,,1,1,1\n2026-10,4101,,1,1,1\n")
+        self.assertEqual(record.periods, "08/2026, 10/2026")
+
     def test_reading_a_large_file_shows_how_far_it_is(self):
         data = (HEADER + "2026-10,4101,,1,1,1\n" * 250_000).encode()  # 5 MB
         record = self._send(data)
@@ -325,9 +343,14 @@ class TestUsageImport(UsageImportCase):
     def test_the_result_is_in_the_managers_language(self):
         self._enable_hebrew()
         self.manager.lang = "he_IL"
-        record = self._import(HEADER + "2026-10,21,,1,1,1\n")
+        record = self._import(HEADER + "2026-10,21,,1,1,1\n2026-10,4101,,1,1,-7.50\n")
         self.assertIn("לא יובא", record.result)
-        self.assertIn("21", record.result)
+        # The file's values read left to right in the Hebrew text: "-7.50",
+        # not "7.50-".
+        self.assertIn("\u206621\u2069", record.result)
+        self.assertIn("\u2066-7.50\u2069", record.result)
+        record = self._import(HEADER + "2026-10,4101,,1,1,1\n")
+        self.assertIn("\u206610/2026\u2069", record.result)
 
     def test_a_file_is_imported_once(self):
         record = self._import(HEADER + "2026-10,4101,,10,1,1\n")
@@ -350,15 +373,19 @@ class TestUsageImport(UsageImportCase):
         self.assertEqual(len(idle), 1)
         self.assertAlmostEqual(idle.monthly_cost, 24.5)
         self.assertEqual(idle.months, 3)
+        self.assertTrue(idle.reported)
         self.assertEqual(str(idle.last_call_period), "2026-07-01")
         # 4101 had calls: not idle. A register entry missing from the exports is.
         listed = self.env["telephony.idle.extension"].search([]).extension_id
         self.assertNotIn(self.extension, listed)
         absent = self.env["telephony.extension"].create({"number": "4198"})
         self.env.invalidate_all()
-        self.assertIn(
-            absent, self.env["telephony.idle.extension"].search([]).extension_id
+        absent = self.env["telephony.idle.extension"].search(
+            [("extension_id", "=", absent.id)]
         )
+        # Idle for all the months looked at; what it costs is not known.
+        self.assertEqual((absent.months, absent.reported), (3, False))
+        self.assertFalse(absent.monthly_cost)
 
     def test_only_the_it_manager_imports(self):
         for user in (self.agent, self.head, self.employee, self.treasury):

@@ -38,7 +38,7 @@ registry.category("web_tour.tours").add("council_telephony_reports_usage_import_
         },
         {
             content: "The page shows the job's next step by itself",
-            trigger: ".o_statusbar_status button.o_arrow_button_current:contains('החלפת החודשים')",
+            trigger: ".o_statusbar_status button.o_arrow_button_current:contains('שמירת השורות')",
         },
         {
             content: "and how far it is",
@@ -63,6 +63,56 @@ registry.category("web_tour.tours").add("council_telephony_reports_usage_import_
         {
             content: "The page no longer says the file is being imported",
             trigger: ".o_form_view:not(:has(.alert-info[role='status']:visible))",
+        },
+    ],
+});
+
+/**
+ * C18: the IT manager uploads the month's file from the PBX and presses
+ * Import; the import waits for the background job. Started on the list of
+ * imports (tests/test_tours.py).
+ */
+registry.category("web_tour.tours").add("council_telephony_reports_usage_import_upload", {
+    steps: () => [
+        {
+            content: "A new import",
+            trigger: ".o_list_button_add",
+            run: "click",
+        },
+        {
+            content: "Choose the month's file",
+            trigger: ".o_field_widget[name='file'] .o_select_file_button",
+            run() {
+                const input = this.anchor
+                    .closest(".o_field_widget")
+                    .querySelector("input[type='file']");
+                const file = new File(
+                    ["period,number,department,calls,minutes,cost\n2026-10,4101,,12,30.5,8.20\n"],
+                    "pbx-2026-10.csv",
+                    { type: "text/csv" }
+                );
+                const files = new DataTransfer();
+                files.items.add(file);
+                input.files = files.files;
+                input.dispatchEvent(new Event("change", { bubbles: true }));
+            },
+        },
+        {
+            content: "The file is chosen",
+            trigger: ".o_field_widget[name='file'] .o_clear_file_button",
+        },
+        {
+            content: "Import it",
+            trigger: ".o_form_view button[name='action_import']",
+            run: "click",
+        },
+        {
+            content: "It waits for the background job",
+            trigger: ".o_statusbar_status button.o_arrow_button_current:contains('ממתין')",
+        },
+        {
+            content: "and the page says it follows it",
+            trigger: ".o_form_view .alert-info[role='status']",
         },
     ],
 });
