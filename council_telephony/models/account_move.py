@@ -221,6 +221,17 @@ class AccountMove(models.Model):
             subtype_xmlid="mail.mt_comment",
         )
 
+    def reject_tier(self):
+        """4.2.2: the IT manager says why a telephony bill is rejected, for
+        whoever entered it (OCA's comment window; OCA asks for it only when
+        the tier also asks a comment on every approval)."""
+        self.ensure_one()
+        if not self.is_telephony_bill or self.has_comment:
+            return super().reject_tier()
+        sequences = self._get_sequences_to_approve(self.env.user)
+        reviews = self.review_ids.filtered(lambda r: r.sequence in sequences)
+        return self._add_comment("reject", reviews)
+
     def restart_validation(self):
         """An approval of a telephony bill is withdrawn by the IT manager, not
         by whoever may edit the bill (4.2.2)."""

@@ -3,6 +3,7 @@ from lxml import etree
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form
 from odoo.tools.safe_eval import safe_eval
 
 from .common import TelephonyMoneyCase
@@ -66,6 +67,28 @@ class TestBillApproval(TelephonyMoneyCase):
         self.assertIn(waiting, found)
         self.assertNotIn(approved, found)
         self.assertNotIn(other, found)
+
+    def test_a_rejection_says_why(self):
+        bill = self._bill(1200)
+        bill.request_validation()
+        action = bill.with_user(self.manager).reject_tier()
+        # The IT manager is asked why before anything is rejected.
+        self.assertEqual(action["res_model"], "comment.wizard")
+        self.assertIn(bill.validation_status, ("waiting", "pending"))
+        wizard = Form(
+            self.env["comment.wizard"]
+            .with_user(self.manager)
+            .with_context(**action["context"]),
+            view=action["view_id"],
+        )
+        with self.assertRaises(AssertionError):
+            wizard.save()  # The reason is required.
+        wizard.comment = "Twice the agreed price for the handsets"
+        wizard.save().add_comment()
+        self.assertEqual(bill.validation_status, "rejected")
+        self.assertEqual(
+            bill.review_ids.comment, "Twice the agreed price for the handsets"
+        )
 
     def test_only_the_it_manager_approves(self):
         bill = self._bill(1200)
