@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 
+from ..tools import batches
+
 _logger = logging.getLogger(__name__)
 
 OPEN_CALL_STATES = ("open", "in_progress")
@@ -506,7 +508,8 @@ class HelpdeskTicket(models.Model):
         """4.3.2: each reporter learns the report was recorded, under which
         number. Idempotent: a ticket is acknowledged once, in the transaction
         that queues its e-mail; a missed run is caught up by the next."""
-        batch, more = self._telephony_due_batch(
+        batch, more = batches.due_batch(
+            self,
             [
                 ("is_telephony", "=", True),
                 ("acknowledged_at", "=", False),
@@ -529,14 +532,6 @@ class HelpdeskTicket(models.Model):
         self.env["ir.cron"]._notify_progress(done=len(batch), remaining=int(more))
 
     @api.model
-    def _telephony_due_batch(self, domain, order, batch_size):
-        """At most ``batch_size`` tickets of what is due, and whether more
-        wait: a scheduled job works a backlog off in batches, and reports the
-        rest to ``ir.cron._notify_progress`` so that it runs again at once."""
-        due = self.search(domain, order=order, limit=batch_size + 1)
-        return due[:batch_size], len(due) > batch_size
-
-    @api.model
     def _cron_watch_response_deadlines(self, batch_size=200):
         """C5: warn the agent when the 3-hour deadline is at risk; at breach,
         alert the agent and the IT manager and escalate. Each warning goes out
@@ -548,7 +543,8 @@ class HelpdeskTicket(models.Model):
             ("response_met_at", "=", False),
             ("stage_id.closed", "=", False),
         ]
-        breached, more_breached = self._telephony_due_batch(
+        breached, more_breached = batches.due_batch(
+            self,
             [
                 *pending,
                 ("response_deadline", "<=", now),
@@ -571,7 +567,8 @@ class HelpdeskTicket(models.Model):
             )
         breached.write({"response_breach_notified_at": now})
         breached.filtered(lambda t: not t.response_warned_at).response_warned_at = now
-        at_risk, more_at_risk = self._telephony_due_batch(
+        at_risk, more_at_risk = batches.due_batch(
+            self,
             [
                 *pending,
                 ("response_warning_at", "<=", now),

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools import batches
 from .helpdesk_ticket import OPEN_CALL_STATES
 from .telephony_vendor import CHANNEL_TYPES
 
@@ -264,14 +265,17 @@ class TelephonyVendorCall(models.Model):
     # === Business methods === #
 
     @api.model
-    def _cron_follow_up_vendor_calls(self):
+    def _cron_follow_up_vendor_calls(self, batch_size=200):
         """4.3.6, C7: remind the agent of calls with no news for the vendor's
-        number of working hours; flag calls past the vendor's contractual
-        repair time and escalate them to the IT manager, once. Only what is due
-        is read, so a run after downtime catches up."""
+        number of working hours; flag calls past the contractual repair time
+        and escalate them to the IT manager, once. Only what is due is read,
+        so a run after downtime catches up, in batches."""
         now = fields.Datetime.now()
-        silent = self.search(
-            [("state", "in", OPEN_CALL_STATES), ("followup_due_at", "<=", now)]
+        silent, more_silent = batches.due_batch(
+            self,
+            [("state", "in", OPEN_CALL_STATES), ("followup_due_at", "<=", now)],
+            "followup_due_at",
+            batch_size,
         )
         for call in silent:
             call.with_context(mail_activity_quick_update=True).activity_schedule(
@@ -284,12 +288,15 @@ class TelephonyVendorCall(models.Model):
                 ),
             )
         silent.write({"followup_reminded_at": now})
-        overdue = self.search(
+        overdue, more_overdue = batches.due_batch(
+            self,
             [
                 ("state", "in", OPEN_CALL_STATES),
                 ("repair_due_at", "<=", now),
                 ("repair_overdue", "=", False),
-            ]
+            ],
+            "repair_due_at",
+            batch_size,
         )
         overdue.write({"repair_overdue": True})
         for call in overdue:
@@ -302,6 +309,11 @@ class TelephonyVendorCall(models.Model):
                 trigger="repair",
                 vendor_call=call,
             )
+        # A full batch: the scheduler runs the job again at once.
+        self.env["ir.cron"]._notify_progress(
+            done=len(silent) + len(overdue),
+            remaining=int(more_silent or more_overdue),
+        )
 
     def _send_vendor_request(self):
         """E-mail the service request to the vendor's dedicated address through

@@ -87,6 +87,31 @@ class TestFollowUp(TelephonyCase):
         # calls follow with no contract in force: see above).
         self.assertEqual(call.repair_due_at, datetime(2026, 11, 29, 9, 0))
 
+    def test_a_backlog_is_worked_off_in_batches(self):
+        calls = self.call
+        with freeze_time(OPENED):
+            for _ in range(2):
+                calls |= self.env["telephony.vendor.call"].create(
+                    {
+                        "ticket_id": self._ticket(user_id=self.agent.id).id,
+                        "vendor_id": self.tadiran.id,
+                        "channel_type": "phone",
+                        "opened_at": OPENED,
+                    }
+                )
+        with freeze_time("2026-12-06 09:00:00"):
+            job = self.env["telephony.vendor.call"]._cron_follow_up_vendor_calls
+            job(batch_size=2)
+            self.assertEqual(len(calls.filtered("repair_overdue")), 2)
+            self.assertEqual(len(calls.filtered("followup_reminded_at")), 2)
+            job(batch_size=2)
+            job(batch_size=2)
+        self.assertTrue(all(calls.mapped("repair_overdue")))
+        self.assertEqual(len(calls.ticket_id.escalation_ids), 3)
+        self.assertEqual(
+            len(calls.activity_ids.filtered(lambda a: "No news" in a.summary)), 3
+        )
+
     def test_resolved_calls_are_left_alone(self):
         with freeze_time("2026-11-29 08:00:00"):
             self.call.action_resolve()
