@@ -27,6 +27,7 @@
     "assets": {
         "web.assets_backend": [
             "council_telephony_reports/static/src/usage_import_progress/*.js",
+            "council_telephony_reports/static/src/views/*.scss",
         ],
         "web.assets_tests": ["council_telephony_reports/static/tests/tours/*.js"],
     },

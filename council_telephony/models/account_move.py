@@ -230,7 +230,9 @@ class AccountMove(models.Model):
             return super().reject_tier()
         sequences = self._get_sequences_to_approve(self.env.user)
         reviews = self.review_ids.filtered(lambda r: r.sequence in sequences)
-        return self._add_comment("reject", reviews)
+        action = self._add_comment("reject", reviews)
+        action["name"] = self.env._("Why is this bill rejected?")
+        return action
 
     def restart_validation(self):
         """An approval of a telephony bill is withdrawn by the IT manager, not

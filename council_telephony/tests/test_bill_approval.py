@@ -74,6 +74,7 @@ class TestBillApproval(TelephonyMoneyCase):
         action = bill.with_user(self.manager).reject_tier()
         # The IT manager is asked why before anything is rejected.
         self.assertEqual(action["res_model"], "comment.wizard")
+        self.assertEqual(action["name"], "Why is this bill rejected?")
         self.assertIn(bill.validation_status, ("waiting", "pending"))
         wizard = Form(
             self.env["comment.wizard"]
