@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 
-from ..tools import batches
+from ..tools import batches, mail_queue
 
 _logger = logging.getLogger(__name__)
 
@@ -529,6 +529,8 @@ class HelpdeskTicket(models.Model):
                 email_layout_xmlid="mail.mail_notification_light",
             )
         batch.write({"acknowledged_at": fields.Datetime.now()})
+        if batch:
+            mail_queue.wake(self.env)
         self.env["ir.cron"]._notify_progress(done=len(batch), remaining=int(more))
 
     @api.model
@@ -587,6 +589,8 @@ class HelpdeskTicket(models.Model):
                 summary=self.env._("Open the vendor call: the 3-hour deadline is near"),
             )
         at_risk.write({"response_warned_at": now})
+        if breached or at_risk:
+            mail_queue.wake(self.env)
         # A full batch: the scheduler runs the job again at once.
         self.env["ir.cron"]._notify_progress(
             done=len(breached) + len(at_risk),
@@ -669,6 +673,8 @@ class HelpdeskTicket(models.Model):
                 email_layout_xmlid="mail.mail_notification_light",
             )
         self.reporter_informed_at = fields.Datetime.now()
+        if self.partner_id:
+            mail_queue.wake(self.env)
 
     def _track_template(self, tracking):
         res = super()._track_template(tracking)

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..tools import batches
+from ..tools import batches, mail_queue
 from .helpdesk_ticket import OPEN_CALL_STATES
 from .telephony_vendor import CHANNEL_TYPES
 
@@ -317,7 +317,8 @@ class TelephonyVendorCall(models.Model):
 
     def _send_vendor_request(self):
         """E-mail the service request to the vendor's dedicated address through
-        the mail queue (4.3.3), and log it on the call."""
+        the mail queue, woken to send it within a minute (4.3.3), and log it
+        on the call."""
         template = self.env.ref("council_telephony.mail_template_vendor_call_request")
         for call in self:
             template.send_mail(call.id, force_send=False)
@@ -327,3 +328,5 @@ class TelephonyVendorCall(models.Model):
                     email=call.vendor_id.request_email,
                 ),
             )
+        if self:
+            mail_queue.wake(self.env)

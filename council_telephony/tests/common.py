@@ -103,6 +103,11 @@ class TelephonyCase(BaseCommon):
         finally:
             self.env.invalidate_all()
 
+    def _mail_queue_wakes(self):
+        """How many times Odoo's e-mail queue was asked to run at once."""
+        cron = self.env.ref("mail.ir_cron_mail_scheduler_action")
+        return self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+
     @classmethod
     def _enable_hebrew(cls):
         cls.env["res.lang"]._activate_lang("he_IL")

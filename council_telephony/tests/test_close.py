@@ -46,6 +46,7 @@ class TestCloseAndInform(TelephonyCase):
         self.assertFalse(self._informs())
 
     def test_closing_tells_the_reporter_once_in_english(self):
+        wakes = self._mail_queue_wakes()
         self.ticket.with_user(self.agent).write(
             {
                 "stage_id": self.done.id,
@@ -58,6 +59,7 @@ class TestCloseAndInform(TelephonyCase):
         self.assertEqual(mail.recipient_ids, self.employee.partner_id)
         self.assertIn("Tadiran replaced the handset", mail.body_html)
         self.assertTrue(self.ticket.reporter_informed_at)
+        self.assertEqual(self._mail_queue_wakes(), wakes + 1)
         self.assertTrue(self.ticket.telephony_resolved_at)
         # No second, generic "ticket closed" e-mail from helpdesk_mgmt's Done
         # stage (its stage templates do not reach the mail queue on 18.0).

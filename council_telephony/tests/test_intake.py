@@ -103,7 +103,9 @@ class TestIntake(TelephonyCase):
             self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]),
             "a new report wakes the acknowledgment job",
         )
+        wakes = self._mail_queue_wakes()
         self.env["helpdesk.ticket"]._cron_send_acknowledgments()
+        self.assertEqual(self._mail_queue_wakes(), wakes + 1)
         mail = self._acks(ticket)
         self.assertEqual(len(mail), 1)
         self.assertEqual(mail.recipient_ids, self.employee.partner_id)

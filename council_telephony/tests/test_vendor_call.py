@@ -22,7 +22,10 @@ class TestVendorCall(TelephonyCase):
 
     def test_email_channel_queues_the_request_to_the_vendor(self):
         ticket = self._ticket(self.cat_device)
+        wakes = self._mail_queue_wakes()
         call = self._open(ticket, description="Handset replaced last year")
+        # Sent within a minute, not at the e-mail queue's hourly run.
+        self.assertEqual(self._mail_queue_wakes(), wakes + 1)
         self.assertEqual(call.channel_type, "email")
         self.assertEqual(call.opened_by_id, self.agent)
         self.assertEqual(call.state, "open")

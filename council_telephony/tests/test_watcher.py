@@ -39,7 +39,10 @@ class TestWatcher(TelephonyCase):
     def test_at_risk_warns_the_agent_once(self):
         self._run("2026-11-29 07:30:00")
         self.assertFalse(self._mails("at risk"))
+        wakes = self._mail_queue_wakes()
         self._run(AT_RISK, times=3)
+        # The warning is sent within a minute, once.
+        self.assertEqual(self._mail_queue_wakes(), wakes + 1)
         mail = self._mails("at risk")
         self.assertEqual(len(mail), 1)
         self.assertEqual(mail.recipient_ids, self.agent.partner_id)

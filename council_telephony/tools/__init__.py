@@ -1,5 +1,6 @@
 from . import batches
 from . import israeli_calendar
 from . import localtime
+from . import mail_queue
 from . import numbering
 from . import working_hours

@@ -4,7 +4,7 @@ from datetime import datetime, time, timedelta
 
 from odoo import api, fields, models
 
-from odoo.addons.council_telephony.tools import localtime
+from odoo.addons.council_telephony.tools import localtime, mail_queue
 from odoo.addons.council_telephony.tools.israeli_calendar import hour_to_time
 
 from ..tools import weeks
@@ -210,6 +210,8 @@ class TelephonyWeeklyReport(models.Model):
             report.write(
                 {"sent_at": fields.Datetime.now(), "attachment_id": attachment.id}
             )
+        if self:
+            mail_queue.wake(self.env)
 
     def _report_lines(self):
         """One line per call of the week, as the report prints it."""

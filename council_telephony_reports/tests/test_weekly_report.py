@@ -33,7 +33,10 @@ class TestWeeklyReport(TelephonyCase):
 
     def test_sent_once_on_thursday(self):
         self._run("2026-12-03 09:59:00")  # Thursday 11:59 in Israel: last week's
+        wakes = self._mail_queue_wakes()
         self._run("2026-12-03 10:30:00", times=3)  # 12:30
+        # Sent within a minute, not at the e-mail queue's hourly run.
+        self.assertEqual(self._mail_queue_wakes(), wakes + 1)
         self.assertEqual(self._local_ends(), ["2026-11-26 12:00", "2026-12-03 12:00"])
         mails = self._sent_mails()
         self.assertEqual(len(mails), 2)
