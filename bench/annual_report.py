@@ -50,11 +50,14 @@ def insert_data(env, tickets, usage):
     )
     departments = env["hr.department"].search([]).ids or [None]
     buffer = io.StringIO()
+    # Two years of months, each number once a month (as the import stores
+    # them: a unique index).
     for n in range(usage):
         department = departments[n % len(departments)] or ""
+        month = n % 24
         buffer.write(
-            f"{env.company.id},{2025 + n % 2}-{1 + n % 12:02d}-01,{1000 + n % 9000},"
-            f",{department},{n % 40},{n % 200},{(n % 500) / 10}\n"
+            f"{env.company.id},{2025 + month // 12}-{1 + month % 12:02d}-01,"
+            f"{100000 + n // 24},,{department},{n % 40},{n % 200},{(n % 500) / 10}\n"
         )
     buffer.seek(0)
     cr._obj.copy_expert(

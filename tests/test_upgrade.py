@@ -304,6 +304,14 @@ def test_update_keeps_every_record_and_setting_and_migrates(populated_copy):
                       AND name = 'telephony_usage_import_action')"""
         )
         before = _snapshot(cr)
+        # A file imported by 18.0.1.0 could give a number twice in a month.
+        cr.execute(
+            """INSERT INTO telephony_usage (company_id, period, number, calls,
+                                            minutes, cost)
+               SELECT id, date '2019-01-01', '4999', 3, 10.5, 7.25 FROM res_company
+                UNION ALL
+               SELECT id, date '2019-01-01', '4999', 2, 4.5, 1.75 FROM res_company"""
+        )
     assert all(tokens.values())
     assert before["helpdesk_ticket"][0] >= 12
     assert before["telephony_vendor_call"][0] >= 6
@@ -323,8 +331,18 @@ def test_update_keeps_every_record_and_setting_and_migrates(populated_copy):
         "module council_telephony_reports: Running migration [>18.0.1.1.0] "
         "pre-migration" in log
     )
+    assert (
+        "module council_telephony_reports: Running migration [>18.0.1.2.0] "
+        "pre-migration" in log
+    )
 
     with _connect() as conn, conn.cursor() as cr:
+        # Merged into one row, the totals kept.
+        cr.execute(
+            """DELETE FROM telephony_usage WHERE number = '4999'
+               RETURNING calls, minutes, cost"""
+        )
+        merged = cr.fetchall()
         after = _snapshot(cr)
         cr.execute(
             "SELECT name, latest_version FROM ir_module_module WHERE name = ANY(%s)",
@@ -348,6 +366,9 @@ def test_update_keeps_every_record_and_setting_and_migrates(populated_copy):
         )
         target = cr.fetchone()[0]
     assert target == "current"
+    assert {(calls, minutes, float(cost)) for calls, minutes, cost in merged} == {
+        (5, 15.0, 9.0)
+    }
     assert "telephony_usage_month_uniq" in indexes
     assert "telephony_usage_company_period_idx" not in indexes
     changed = sorted(key for key in before if before[key] != after.get(key))
