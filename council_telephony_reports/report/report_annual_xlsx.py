@@ -56,65 +56,39 @@ class ReportAnnualXlsx(models.AbstractModel):
                 ["", year, previous],
                 [(m, this["by_month"][m], last["by_month"][m]) for m in range(1, 13)],
             )
-            sheet = workbook.add_worksheet(self.env._("Usage by department"))
-            departments = sorted(set(this["usage"]) | set(last["usage"]))
-            empty = (0, 0, 0)
-            self._write_table(
-                sheet,
-                bold,
-                [
-                    "",
-                    self.env._("Calls"),
-                    self.env._("Minutes"),
-                    self.env._("Cost"),
-                    self.env._("Cost") + f" {previous}",
-                ],
-                [
-                    (d, *this["usage"].get(d, empty), last["usage"].get(d, empty)[2])
-                    for d in departments
-                ],
-            )
-            sheet = workbook.add_worksheet(self.env._("Budget and payments"))
-            nothing = (0, 0, 0)
-            self._write_table(
-                sheet,
-                bold,
-                [
-                    "",
-                    self.env._("Budget"),
-                    self.env._("Approved"),
-                    self.env._("Paid"),
-                    self.env._("Paid") + f" {previous}",
-                ],
-                [
+            # Three figures a row, and the last of them the year before.
+            for title, key, labels in (
+                (
+                    self.env._("Usage by department"),
+                    "usage",
+                    (self.env._("Calls"), self.env._("Minutes"), self.env._("Cost")),
+                ),
+                (
+                    self.env._("Budget and payments"),
+                    "spend",
+                    (self.env._("Budget"), self.env._("Approved"), self.env._("Paid")),
+                ),
+                (
+                    self.env._("Compliance reviews"),
+                    "reviews",
                     (
-                        v,
-                        *this["spend"].get(v, nothing),
-                        last["spend"].get(v, nothing)[2],
-                    )
-                    for v in sorted(set(this["spend"]) | set(last["spend"]))
-                ],
-            )
-            sheet = workbook.add_worksheet(self.env._("Compliance reviews"))
-            self._write_table(
-                sheet,
-                bold,
-                [
-                    "",
-                    self.env._("Complied"),
-                    self.env._("Did not comply"),
-                    self.env._("Penalties"),
-                    self.env._("Penalties") + f" {previous}",
-                ],
-                [
-                    (
-                        v,
-                        *this["reviews"].get(v, nothing),
-                        last["reviews"].get(v, nothing)[2],
-                    )
-                    for v in sorted(set(this["reviews"]) | set(last["reviews"]))
-                ],
-            )
+                        self.env._("Complied"),
+                        self.env._("Did not comply"),
+                        self.env._("Penalties"),
+                    ),
+                ),
+            ):
+                sheet = workbook.add_worksheet(title)
+                nothing = (0, 0, 0)
+                self._write_table(
+                    sheet,
+                    bold,
+                    ["", *labels, f"{labels[2]} {previous}"],
+                    [
+                        (k, *this[key].get(k, nothing), last[key].get(k, nothing)[2])
+                        for k in sorted(set(this[key]) | set(last[key]))
+                    ],
+                )
             sheet = workbook.add_worksheet(self.env._("Training"))
             self._write_table(
                 sheet,
