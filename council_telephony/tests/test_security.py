@@ -241,28 +241,23 @@ class TestSecurity(TelephonyCase, HttpCase):
             response = self.url_open("/ticket/close", data=data)
             self.assertEqual(response.status_code, 200)
         self.assertFalse(ticket.closed)
+
         # Another employee's ticket is refused, the reporter's own closes.
-        self._login("employee")
-        self.url_open(
-            "/ticket/close",
-            data={
-                "ticket_id": ticket.id,
-                "stage_id": done.id,
-                "csrf_token": self._csrf_token(),
-            },
-        )
-        ticket.invalidate_recordset()
+        def close_as(login):
+            self._login(login)
+            self.url_open(
+                "/ticket/close",
+                data={
+                    "ticket_id": ticket.id,
+                    "stage_id": done.id,
+                    "csrf_token": self._csrf_token(),
+                },
+            )
+            ticket.invalidate_recordset()
+
+        close_as("employee")
         self.assertFalse(ticket.closed)
-        self._login("portal_user")
-        self.url_open(
-            "/ticket/close",
-            data={
-                "ticket_id": ticket.id,
-                "stage_id": done.id,
-                "csrf_token": self._csrf_token(),
-            },
-        )
-        ticket.invalidate_recordset()
+        close_as("portal_user")
         self.assertTrue(ticket.closed)
 
     def test_the_portal_form_takes_only_offered_fault_kinds(self):
