@@ -15,9 +15,7 @@ class ReportAnnualXlsx(models.AbstractModel):
             figures = figures_model._figures(wizard.year, wizard.company_id)
             this, last = figures["this"], figures["last"]
             year, previous = str(wizard.year), str(wizard.year - 1)
-            sheet = workbook.add_worksheet(self.env._("Summary"))
-            if self.env.lang == "he_IL":
-                sheet.right_to_left()
+            sheet = self._sheet(workbook, self.env._("Summary"))
             rows = [
                 (self.env._("Phone faults"), this["tickets"], last["tickets"]),
                 (
@@ -41,7 +39,7 @@ class ReportAnnualXlsx(models.AbstractModel):
                 (self.env._("By fault kind"), "by_category"),
                 (self.env._("By vendor"), "by_vendor"),
             ):
-                sheet = workbook.add_worksheet(title)
+                sheet = self._sheet(workbook, title)
                 keys = sorted(set(this[key]) | set(last[key]))
                 self._write_table(
                     sheet,
@@ -49,7 +47,7 @@ class ReportAnnualXlsx(models.AbstractModel):
                     ["", year, previous],
                     [(k, this[key].get(k, 0), last[key].get(k, 0)) for k in keys],
                 )
-            sheet = workbook.add_worksheet(self.env._("By month"))
+            sheet = self._sheet(workbook, self.env._("By month"))
             self._write_table(
                 sheet,
                 bold,
@@ -78,7 +76,7 @@ class ReportAnnualXlsx(models.AbstractModel):
                     ),
                 ),
             ):
-                sheet = workbook.add_worksheet(title)
+                sheet = self._sheet(workbook, title)
                 nothing = (0, 0, 0)
                 self._write_table(
                     sheet,
@@ -89,7 +87,7 @@ class ReportAnnualXlsx(models.AbstractModel):
                         for k in sorted(set(this[key]) | set(last[key]))
                     ],
                 )
-            sheet = workbook.add_worksheet(self.env._("Training"))
+            sheet = self._sheet(workbook, self.env._("Training"))
             self._write_table(
                 sheet,
                 bold,
@@ -117,7 +115,7 @@ class ReportAnnualXlsx(models.AbstractModel):
                     ),
                 ],
             )
-            sheet = workbook.add_worksheet(self.env._("Vendors"))
+            sheet = self._sheet(workbook, self.env._("Vendors"))
             self._write_table(
                 sheet,
                 bold,
@@ -139,6 +137,13 @@ class ReportAnnualXlsx(models.AbstractModel):
                     for v in this["vendors"]
                 ],
             )
+
+    def _sheet(self, workbook, title):
+        """A sheet of the report: right to left in a right-to-left language."""
+        sheet = workbook.add_worksheet(title)
+        if self.env["res.lang"]._get_data(code=self.env.lang).direction == "rtl":
+            sheet.right_to_left()
+        return sheet
 
     @staticmethod
     def _write_table(sheet, bold, header, rows):

@@ -174,6 +174,20 @@ class TestAnnualReport(UsageImportCase, TelephonyMoneyCase):
         ]
         self.assertIn(f"{compliance}%", html)
 
+    def test_spreadsheet_in_hebrew_right_to_left(self):
+        self._enable_hebrew()
+        content, _kind = (
+            self.env["ir.actions.report"]
+            .with_context(lang="he_IL")
+            ._render(
+                "council_telephony_reports.action_report_annual_xlsx", self.report.ids
+            )
+        )
+        book = openpyxl.load_workbook(io.BytesIO(content))
+        self.assertGreater(len(book.worksheets), 5)
+        for sheet in book.worksheets:
+            self.assertTrue(sheet.sheet_view.rightToLeft, sheet.title)
+
     def test_spreadsheet(self):
         content, kind = self.env["ir.actions.report"]._render(
             "council_telephony_reports.action_report_annual_xlsx", self.report.ids
