@@ -80,7 +80,9 @@ class TelephonyComplianceReviewLine(models.Model):
         return lines
 
     def write(self, vals):
-        self.review_id._check_draft()
+        # The review it leaves and the one it would join.
+        reviews = self.review_id | self.review_id.browse(vals.get("review_id"))
+        reviews._check_draft()
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)

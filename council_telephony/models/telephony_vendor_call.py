@@ -1,5 +1,6 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
 
 from ..tools import batches, mail_queue
 from .helpdesk_ticket import OPEN_CALL_STATES
@@ -8,6 +9,16 @@ from .telephony_vendor import CHANNEL_TYPES
 NEWS_FIELDS = {"state", "vendor_reference", "promised_at"}
 # The vendor has responded once a call is in progress or resolved (4.2.4).
 RESPONDED_STATES = ("in_progress", "resolved")
+# Where a call may go from each state; resolved and cancelled are final.
+NEXT_STATES = {
+    "open": {"in_progress", "resolved", "cancelled"},
+    "in_progress": {"resolved", "cancelled"},
+}
+# A call belongs to its ticket and vendor: moved, it would meet another
+# ticket's deadline or count in another vendor's figures.
+FIXED_AFTER_OPENING = {"ticket_id", "vendor_id"}
+# The vendor's act a call's response or repair time is measured to (4.2.4).
+MEASURED_MOMENTS = {"response": "responded_at", "repair": "resolved_at"}
 
 
 class TelephonyVendorCall(models.Model):
@@ -26,9 +37,27 @@ class TelephonyVendorCall(models.Model):
 
     _name = "telephony.vendor.call"
     _description = "Vendor service call"
-    _inherit = ["telephony.vendor.contact.guard", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "telephony.vendor.contact.guard",
+        "telephony.measured.guard",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
     _order = "opened_at desc, id desc"
     _check_company_auto = True
+    _telephony_measured = frozenset(
+        {
+            "opened_at",
+            "opened_by_id",
+            "responded_at",
+            "resolved_at",
+            "repair_due_at",
+            "repair_overdue",
+            "followup_due_at",
+            "followup_reminded_at",
+            "last_news_at",
+        }
+    )
 
     # === Fields === #
 
@@ -58,13 +87,21 @@ class TelephonyVendorCall(models.Model):
         help="The channel through which this call was opened.",
     )
     opened_at = fields.Datetime(
-        string="Opened at", required=True, default=fields.Datetime.now, index=True
+        string="Opened at",
+        required=True,
+        default=fields.Datetime.now,
+        index=True,
+        readonly=True,
+        tracking=True,
+        help="When the call was opened with the vendor, recorded by the system "
+        "(4.3.3).",
     )
     opened_by_id = fields.Many2one(
         comodel_name="res.users",
         string="Opened by",
         required=True,
         default=lambda self: self.env.user,
+        readonly=True,
     )
     vendor_reference = fields.Char(
         string="Vendor reference",
@@ -89,12 +126,15 @@ class TelephonyVendorCall(models.Model):
         tracking=True,
         index=True,
     )
-    resolved_at = fields.Datetime(string="Resolved at", readonly=True, copy=False)
+    resolved_at = fields.Datetime(
+        string="Resolved at", readonly=True, copy=False, tracking=True
+    )
     responded_at = fields.Datetime(
         string="Vendor responded at",
         compute="_compute_responded_at",
         store=True,
         copy=False,
+        tracking=True,
         help="When the vendor took the call up: when it went in progress, or "
         "when it was resolved if it never did. The vendor's response time is "
         "measured to it in compliance reviews (4.2.4).",
@@ -122,10 +162,11 @@ class TelephonyVendorCall(models.Model):
         compute="_compute_repair_due_at",
         store=True,
         index=True,
-        help="The vendor's contractual repair time, counted from opening.",
+        help="The vendor's contractual repair time, counted from opening, as "
+        "in force when the call was opened.",
     )
     repair_overdue = fields.Boolean(
-        string="Past repair time", readonly=True, copy=False, index=True
+        string="Past repair time", readonly=True, copy=False, index=True, tracking=True
     )
 
     # === Computes === #
@@ -150,7 +191,9 @@ class TelephonyVendorCall(models.Model):
             if not call.responded_at and call.state in RESPONDED_STATES:
                 call.responded_at = call.resolved_at or fields.Datetime.now()
 
-    @api.depends("opened_at", "vendor_id.repair_hours")
+    # Fixed when the call is opened: a repair time changed later applies to
+    # calls opened after (as the 3-hour deadline, 4.3.3).
+    @api.depends("opened_at", "vendor_id")
     def _compute_repair_due_at(self):
         contracts = self.env["telephony.contract"].sudo()
         for call in self:
@@ -209,7 +252,24 @@ class TelephonyVendorCall(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._telephony_check_measured(vals_list, creating=True)
+        tickets = self.env["helpdesk.ticket"].browse(
+            {vals.get("ticket_id") for vals in vals_list} - {None, False}
+        )
         for vals in vals_list:
+            if not self.env.su and vals.get("state", "open") != "open":
+                raise AccessError(
+                    self.env._("A vendor call is opened open; its state follows.")
+                )
+            ticket = tickets.browse(vals.get("ticket_id"))
+            if ticket.closed and vals.get("state", "open") in OPEN_CALL_STATES:
+                raise UserError(
+                    self.env._(
+                        "Ticket %(ticket)s is closed: reopen it before opening a "
+                        "vendor call.",
+                        ticket=ticket.number,
+                    )
+                )
             if vals.get("state", "open") in OPEN_CALL_STATES:
                 self._check_one_open_call(vals.get("ticket_id"), vals.get("vendor_id"))
             if vals.get("name", "/") == "/":
@@ -221,6 +281,9 @@ class TelephonyVendorCall(models.Model):
         return calls
 
     def write(self, vals):
+        self._telephony_check_measured([vals])
+        if not self.env.su:
+            self._check_write_by_hand(vals)
         if {"ticket_id", "vendor_id", "state"} & vals.keys():
             for call in self:
                 if vals.get("state", call.state) in OPEN_CALL_STATES:
@@ -228,12 +291,41 @@ class TelephonyVendorCall(models.Model):
                         vals.get("ticket_id", call.ticket_id.id),
                         vals.get("vendor_id", call.vendor_id.id),
                     )
+        # What the system records with the change.
+        now = fields.Datetime.now()
         if NEWS_FIELDS & vals.keys():
-            vals.setdefault("last_news_at", fields.Datetime.now())
+            vals.setdefault("last_news_at", now)
+        if vals.get("state") == "resolved":
+            vals.setdefault("resolved_at", now)
         res = super().write(vals)
         if "state" in vals:
             self.ticket_id._telephony_sync_stage()
         return res
+
+    def _check_write_by_hand(self, vals):
+        """A call stays with its ticket and vendor, and moves forward only:
+        open, in progress, then resolved or cancelled."""
+        if FIXED_AFTER_OPENING & vals.keys():
+            raise AccessError(
+                self.env._(
+                    "A vendor call stays with its ticket and vendor: cancel it "
+                    "and open another one."
+                )
+            )
+        if "state" in vals:
+            states = dict(self._fields["state"]._description_selection(self.env))
+            for call in self:
+                if vals["state"] != call.state and vals["state"] not in NEXT_STATES.get(
+                    call.state, ()
+                ):
+                    raise UserError(
+                        self.env._(
+                            "Call %(call)s is %(state)s: it cannot become %(new)s.",
+                            call=call.name,
+                            state=states[call.state],
+                            new=states.get(vals["state"], vals["state"]),
+                        )
+                    )
 
     def message_post(self, **kwargs):
         message = super().message_post(**kwargs)
@@ -250,7 +342,7 @@ class TelephonyVendorCall(models.Model):
 
     def action_resolve(self):
         self._check_state(OPEN_CALL_STATES)
-        self.write({"state": "resolved", "resolved_at": fields.Datetime.now()})
+        self.state = "resolved"
 
     def action_cancel(self):
         self._check_state(OPEN_CALL_STATES)
@@ -271,9 +363,15 @@ class TelephonyVendorCall(models.Model):
         and escalate them to the IT manager, once. Only what is due is read,
         so a run after downtime catches up, in batches."""
         now = fields.Datetime.now()
+        # The calls of a closed ticket are settled when it closes (4.3.7);
+        # any left from before are not followed.
+        following = [
+            ("state", "in", OPEN_CALL_STATES),
+            ("ticket_id.stage_id.closed", "=", False),
+        ]
         silent, more_silent = batches.due_batch(
             self,
-            [("state", "in", OPEN_CALL_STATES), ("followup_due_at", "<=", now)],
+            [*following, ("followup_due_at", "<=", now)],
             "followup_due_at",
             batch_size,
         )
@@ -287,18 +385,14 @@ class TelephonyVendorCall(models.Model):
                     vendor=call.vendor_id.name,
                 ),
             )
-        silent.write({"followup_reminded_at": now})
+        silent.sudo().write({"followup_reminded_at": now})
         overdue, more_overdue = batches.due_batch(
             self,
-            [
-                ("state", "in", OPEN_CALL_STATES),
-                ("repair_due_at", "<=", now),
-                ("repair_overdue", "=", False),
-            ],
+            [*following, ("repair_due_at", "<=", now), ("repair_overdue", "=", False)],
             "repair_due_at",
             batch_size,
         )
-        overdue.write({"repair_overdue": True})
+        overdue.sudo().write({"repair_overdue": True})
         for call in overdue:
             call.ticket_id._telephony_escalate(
                 self.env._(
@@ -330,3 +424,101 @@ class TelephonyVendorCall(models.Model):
             )
         if self:
             mail_queue.wake(self.env)
+
+    @api.model
+    def _telephony_measure(self, company, start, end, moment, targets=None):
+        """4.2.4: the vendors' response or repair times, for the calls opened
+        between ``start`` and ``end`` (naive UTC), per vendor, in one query.
+
+        The one definition, used by compliance reviews and the annual report:
+        a call's time is the working time on the council's calendar from its
+        opening to ``moment`` (``responded_at`` for the response,
+        ``resolved_at`` for the repair, ``moment`` being ``"response"`` or
+        ``"repair"``); cancelled calls are left out. The
+        median and 90th percentile are over the calls that got there. Against
+        a term (``targets``: hours per vendor id), every call whose term has
+        passed counts, in time, late or still waiting: it is within the term
+        with fewer working hours than the term, or as many with the act
+        inside working time (an act after closing on the due day is past the
+        deadline ``_telephony_plan_hours`` plans); a call still waiting within
+        its term is *pending* and not judged yet.
+
+        Return ``{vendor_id: {"calls", "done", "call_count", "within_count",
+        "beyond_count", "pending_count", "median_hours", "p90_hours"}}``."""
+        targets = targets or {}
+        now = fields.Datetime.now()
+        self.flush_model()
+        calls = SQL(
+            """
+            SELECT id, vendor_id, opened_at, %(moment)s AS done_at,
+                   COALESCE(%(moment)s, %(now)s) AS until
+              FROM telephony_vendor_call
+             WHERE company_id = %(company)s AND state != 'cancelled'
+               AND opened_at >= %(start)s AND opened_at < %(end)s
+            """,
+            moment=SQL.identifier(MEASURED_MOMENTS[moment]),
+            now=now,
+            company=company.id,
+            start=start,
+            end=end,
+        )
+        self.env.cr.execute(
+            SQL("SELECT min(opened_at), max(until) FROM (%s) AS calls", calls)
+        )
+        first, last = self.env.cr.fetchone()
+        if not first:
+            return {}
+        seconds = company._telephony_working_seconds_sql
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH clock AS (%(clock)s
+                ), calls AS (%(calls)s
+                ), targets AS (
+                    SELECT * FROM unnest(%(vendors)s::int[], %(targets)s::float8[])
+                        AS t(vendor_id, seconds)
+                ), judged AS (
+                    SELECT c.vendor_id, c.done_at,
+                           (%(until)s - %(opened)s) / 3600 AS hours,
+                           %(until)s - %(opened)s < t.seconds
+                           OR (%(until)s - %(opened)s = t.seconds AND %(at_work)s)
+                               AS within
+                      FROM calls c
+                CROSS JOIN clock
+                 LEFT JOIN targets t ON t.vendor_id = c.vendor_id
+                )
+                SELECT vendor_id, COUNT(*), COUNT(done_at),
+                       COUNT(*) FILTER (WHERE done_at IS NOT NULL OR NOT within),
+                       COUNT(*) FILTER (WHERE done_at IS NOT NULL AND within),
+                       COUNT(*) FILTER (WHERE NOT within),
+                       COUNT(*) FILTER (WHERE done_at IS NULL AND within),
+                       percentile_cont(0.5) WITHIN GROUP (ORDER BY hours)
+                           FILTER (WHERE done_at IS NOT NULL),
+                       percentile_cont(0.9) WITHIN GROUP (ORDER BY hours)
+                           FILTER (WHERE done_at IS NOT NULL)
+                  FROM judged
+              GROUP BY vendor_id
+                """,
+                clock=company._telephony_working_clock(first, last),
+                calls=calls,
+                vendors=list(targets),
+                targets=[round(hours * 3600) for hours in targets.values()],
+                until=seconds(SQL("c.until"), SQL("clock")),
+                opened=seconds(SQL("c.opened_at"), SQL("clock")),
+                at_work=company._telephony_at_work_sql(SQL("c.until"), SQL("clock")),
+            )
+        )
+        keys = (
+            "calls",
+            "done",
+            "call_count",
+            "within_count",
+            "beyond_count",
+            "pending_count",
+            "median_hours",
+            "p90_hours",
+        )
+        return {
+            vendor_id: dict(zip(keys, figures, strict=True))
+            for vendor_id, *figures in self.env.cr.fetchall()
+        }
