@@ -374,6 +374,10 @@ class HelpdeskTicket(models.Model):
             self._prepare_telephony_number_vals(vals)
             self._prepare_telephony_team_vals(vals)
         tickets = super().create(vals_list)
+        # Planned now, by the rules in force as the report is received, not
+        # whenever the pending computation would run (after a rule changed in
+        # the same transaction, say).
+        tickets._recompute_recordset(["response_deadline", "response_warning_at"])
         if any(t.is_telephony and t.partner_id for t in tickets):
             # Acknowledged right after commit by the job, keeping intake
             # cheap. The job's id comes from the cached xmlid, not env.ref,
