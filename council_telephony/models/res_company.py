@@ -123,7 +123,7 @@ class ResCompany(models.Model):
         """SQL of one row, ``starts``, ``stops`` and ``before``: the council's
         working time between ``start`` and ``end`` (see
         ``working_hours.cumulative``), to measure many durations in one query
-        with ``_telephony_working_seconds_sql``."""
+        (``_telephony_work_bucket_sql`` and the two after it)."""
         intervals = self._telephony_work_intervals(start, end) or [(start, start)]
         starts, stops, before = working_hours.cumulative(intervals)
         return SQL(
@@ -135,32 +135,40 @@ class ResCompany(models.Model):
         )
 
     @api.model
-    def _telephony_working_seconds_sql(self, moment, clock):
-        """SQL: the working seconds of ``clock`` (a row of
-        ``_telephony_working_clock``) up to ``moment``; their difference
-        between two moments is the working time between them. The interval
-        is found by binary search (``width_bucket``)."""
+    def _telephony_work_bucket_sql(self, moment, clock):
+        """SQL: which interval of ``clock`` (a row of
+        ``_telephony_working_clock``) ``moment`` falls in or after: the last
+        one starting at or before it, by binary search (``width_bucket``); 0
+        before the first. Computed once per moment, it is what the two
+        expressions below read."""
+        return SQL("width_bucket(%s, %s.starts)", moment, clock)
+
+    @api.model
+    def _telephony_working_seconds_sql(self, moment, bucket, clock):
+        """SQL: the working seconds of ``clock`` up to ``moment``, whose
+        interval is ``bucket``; their difference between two moments is the
+        working time between them."""
         return SQL(
-            """(CASE WHEN width_bucket(%(moment)s, %(clock)s.starts) = 0 THEN 0
-                ELSE %(clock)s.before[width_bucket(%(moment)s, %(clock)s.starts)]
-                     + EXTRACT(EPOCH FROM LEAST(%(moment)s,
-                           %(clock)s.stops[width_bucket(%(moment)s, %(clock)s.starts)])
-                       - %(clock)s.starts[width_bucket(%(moment)s, %(clock)s.starts)])
+            """(CASE WHEN %(bucket)s = 0 THEN 0
+                ELSE %(clock)s.before[%(bucket)s]
+                     + EXTRACT(EPOCH FROM LEAST(%(moment)s, %(clock)s.stops[%(bucket)s])
+                                          - %(clock)s.starts[%(bucket)s])
                 END)""",
             moment=moment,
+            bucket=bucket,
             clock=clock,
         )
 
     @api.model
-    def _telephony_at_work_sql(self, moment, clock):
-        """SQL: whether ``moment`` is inside working time of ``clock`` (after
-        an interval's start, up to its end included)."""
+    def _telephony_at_work_sql(self, moment, bucket_before, clock):
+        """SQL: whether ``moment`` is inside working time of ``clock``, after
+        an interval's start and up to its end included; ``bucket_before`` is
+        the bucket of the moment a microsecond earlier (the last interval
+        starting before it)."""
         return SQL(
-            """(width_bucket(%(earlier)s, %(clock)s.starts) > 0
-                AND %(moment)s
-                    <= %(clock)s.stops[width_bucket(%(earlier)s, %(clock)s.starts)])""",
+            "(%(bucket)s > 0 AND %(moment)s <= %(clock)s.stops[%(bucket)s])",
             moment=moment,
-            earlier=SQL("(%s - interval '1 microsecond')", moment),
+            bucket=bucket_before,
             clock=clock,
         )
 

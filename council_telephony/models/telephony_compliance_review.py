@@ -83,6 +83,7 @@ class TelephonyComplianceReview(models.Model):
         selection=[("draft", "Draft"), ("done", "Done")],
         required=True,
         default="draft",
+        readonly=True,
         tracking=True,
         copy=False,
     )
@@ -303,12 +304,18 @@ class TelephonyComplianceReview(models.Model):
             contract = review.contract_id
             review.line_ids.filtered(lambda line: line.term != "other").unlink()
             values = []
-            for term, target in (
-                ("response", contract.response_hours),
-                ("repair", contract.repair_hours),
-            ):
+            targets = {
+                term: hours
+                for term, hours in (
+                    ("response", contract.response_hours),
+                    ("repair", contract.repair_hours),
+                )
+                if hours
+            }
+            measured = review._measure_calls(targets)
+            for term, target in targets.items():
                 if target:
-                    figures = review._measure_calls(term, target)
+                    figures = measured[term]
                     beyond = figures["beyond_count"]
                     values.append(
                         {
@@ -362,29 +369,34 @@ class TelephonyComplianceReview(models.Model):
             ),
         )
 
-    def _measure_calls(self, term, target_hours):
-        """Response or repair figures of the vendor's calls opened in the
-        period, against the contract's term (see
+    def _measure_calls(self, targets):
+        """Response and repair figures of the vendor's calls opened in the
+        period, against the contract's terms (``{term: hours}``, see
         ``telephony.vendor.call._telephony_measure``)."""
         self.ensure_one()
         start, end = self._period_utc()
+        vendor = self.vendor_id.id
         figures = (
             self.env["telephony.vendor.call"]
             ._telephony_measure(
-                self.company_id, start, end, term, {self.vendor_id.id: target_hours}
+                self.company_id,
+                start,
+                end,
+                {term: {vendor: hours} for term, hours in targets.items()},
             )
-            .get(self.vendor_id.id, {})
+            .get(vendor, {})
+        )
+        keys = (
+            "call_count",
+            "within_count",
+            "beyond_count",
+            "pending_count",
+            "median_hours",
+            "p90_hours",
         )
         return {
-            key: figures.get(key) or 0
-            for key in (
-                "call_count",
-                "within_count",
-                "beyond_count",
-                "pending_count",
-                "median_hours",
-                "p90_hours",
-            )
+            term: {key: figures.get(term, {}).get(key) or 0 for key in keys}
+            for term in targets
         }
 
     @api.model

@@ -70,6 +70,7 @@ class TelephonyOutage(models.Model):
         string="Duration (hours)", compute="_compute_duration_hours"
     )
     overlap_warning = fields.Text(
+        string="Overlapping outages",
         compute="_compute_overlap_warning",
         help="Other outages of the same part of the service at the same time: "
         "the time they share counts once.",

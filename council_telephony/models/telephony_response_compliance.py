@@ -41,7 +41,7 @@ class TelephonyResponseCompliance(models.Model):
         comodel_name="helpdesk.ticket.category", string="Fault kind", readonly=True
     )
     vendor_id = fields.Many2one(comodel_name="telephony.vendor", readonly=True)
-    received_at = fields.Datetime(readonly=True)
+    received_at = fields.Datetime(string="Received at", readonly=True)
     response_deadline = fields.Datetime(string="Vendor call due", readonly=True)
     response_met_at = fields.Datetime(string="Met at", readonly=True)
     outcome = fields.Selection(selection=OUTCOMES, readonly=True)

@@ -277,6 +277,8 @@ class TelephonyVendorCall(models.Model):
                     self.env["ir.sequence"].next_by_code("telephony.vendor.call") or "/"
                 )
         calls = super().create(vals_list)
+        # Planned now, by the repair time in force as the call is opened.
+        calls._recompute_recordset(["repair_due_at"])
         calls.ticket_id._telephony_sync_stage()
         return calls
 
@@ -426,99 +428,169 @@ class TelephonyVendorCall(models.Model):
             mail_queue.wake(self.env)
 
     @api.model
-    def _telephony_measure(self, company, start, end, moment, targets=None):
-        """4.2.4: the vendors' response or repair times, for the calls opened
+    def _telephony_measure(self, company, start, end, targets=None):
+        """4.2.4: the vendors' response and repair times, for the calls opened
         between ``start`` and ``end`` (naive UTC), per vendor, in one query.
 
         The one definition, used by compliance reviews and the annual report:
-        a call's time is the working time on the council's calendar from its
-        opening to ``moment`` (``responded_at`` for the response,
-        ``resolved_at`` for the repair, ``moment`` being ``"response"`` or
-        ``"repair"``); cancelled calls are left out. The
-        median and 90th percentile are over the calls that got there. Against
-        a term (``targets``: hours per vendor id), every call whose term has
-        passed counts, in time, late or still waiting: it is within the term
-        with fewer working hours than the term, or as many with the act
-        inside working time (an act after closing on the due day is past the
-        deadline ``_telephony_plan_hours`` plans); a call still waiting within
-        its term is *pending* and not judged yet.
+        a call's response (repair) time is the working time on the council's
+        calendar from its opening to the moment the vendor took it up,
+        ``responded_at`` (to its resolution, ``resolved_at``); cancelled calls
+        are left out. The median and 90th percentile are over the calls that
+        got there. Against a term (``targets``: ``{term: {vendor_id:
+        hours}}``), every call whose term has passed counts, in time, late or
+        still waiting: it is within the term with fewer working hours than
+        the term, or as many with the act inside working time (an act after
+        closing on the due day is past the deadline ``_telephony_plan_hours``
+        plans); a call still waiting within its term is *pending*, not judged
+        yet.
 
-        Return ``{vendor_id: {"calls", "done", "call_count", "within_count",
-        "beyond_count", "pending_count", "median_hours", "p90_hours"}}``."""
+        Return ``{vendor_id: {term: {"calls", "done", "call_count",
+        "within_count", "beyond_count", "pending_count", "median_hours",
+        "p90_hours"}}}`` for the terms ``"response"`` and ``"repair"``."""
         targets = targets or {}
         now = fields.Datetime.now()
         self.flush_model()
-        calls = SQL(
-            """
-            SELECT id, vendor_id, opened_at, %(moment)s AS done_at,
-                   COALESCE(%(moment)s, %(now)s) AS until
-              FROM telephony_vendor_call
-             WHERE company_id = %(company)s AND state != 'cancelled'
-               AND opened_at >= %(start)s AND opened_at < %(end)s
-            """,
-            moment=SQL.identifier(MEASURED_MOMENTS[moment]),
-            now=now,
-            company=company.id,
-            start=start,
-            end=end,
-        )
         self.env.cr.execute(
-            SQL("SELECT min(opened_at), max(until) FROM (%s) AS calls", calls)
+            SQL(
+                """
+                SELECT min(opened_at),
+                       max(GREATEST(COALESCE(responded_at, %(now)s),
+                                    COALESCE(resolved_at, %(now)s)))
+                  FROM telephony_vendor_call
+                 WHERE company_id = %(company)s AND state != 'cancelled'
+                   AND opened_at >= %(start)s AND opened_at < %(end)s
+                """,
+                now=now,
+                company=company.id,
+                start=start,
+                end=end,
+            )
         )
         first, last = self.env.cr.fetchone()
         if not first:
             return {}
-        seconds = company._telephony_working_seconds_sql
+        res_company = self.env["res.company"]
+        clock = SQL("clock")
+        moments = {"opened": SQL("c.opened_at")}
+        for term, column in MEASURED_MOMENTS.items():
+            moments[term] = SQL("COALESCE(c.%s, %s)", SQL.identifier(column), now)
+        # Where each moment falls in the working time, found once: a plain
+        # expression would be evaluated again at each use.
+        buckets = SQL(", ").join(
+            SQL(
+                "%s AS %s, %s AS %s",
+                res_company._telephony_work_bucket_sql(moment, clock),
+                SQL.identifier(f"{name}_bucket"),
+                res_company._telephony_work_bucket_sql(
+                    SQL("(%s - interval '1 microsecond')", moment), clock
+                ),
+                SQL.identifier(f"{name}_before"),
+            )
+            for name, moment in moments.items()
+        )
+
+        def seconds(name):
+            return res_company._telephony_working_seconds_sql(
+                moments[name], SQL.identifier(f"{name}_bucket"), clock
+            )
+
+        timed = SQL(", ").join(
+            SQL(
+                "c.%s AS %s, %s - %s AS %s, %s AS %s, t.%s AS %s",
+                SQL.identifier(column),
+                SQL.identifier(f"{term}_done"),
+                seconds(term),
+                seconds("opened"),
+                SQL.identifier(f"{term}_seconds"),
+                res_company._telephony_at_work_sql(
+                    moments[term], SQL.identifier(f"{term}_before"), clock
+                ),
+                SQL.identifier(f"{term}_at_work"),
+                SQL.identifier(term),
+                SQL.identifier(f"{term}_target"),
+            )
+            for term, column in MEASURED_MOMENTS.items()
+        )
+        figures = SQL(", ").join(
+            SQL(
+                """COUNT(%(done)s),
+                   COUNT(*) FILTER (WHERE %(done)s IS NOT NULL OR NOT %(within)s),
+                   COUNT(*) FILTER (WHERE %(done)s IS NOT NULL AND %(within)s),
+                   COUNT(*) FILTER (WHERE NOT %(within)s),
+                   COUNT(*) FILTER (WHERE %(done)s IS NULL AND %(within)s),
+                   percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (
+                       ORDER BY %(seconds)s / 3600.0)
+                       FILTER (WHERE %(done)s IS NOT NULL)""",
+                done=SQL.identifier(f"{term}_done"),
+                within=SQL(
+                    "(%(s)s < %(t)s OR (%(s)s = %(t)s AND %(w)s))",
+                    s=SQL.identifier(f"{term}_seconds"),
+                    t=SQL.identifier(f"{term}_target"),
+                    w=SQL.identifier(f"{term}_at_work"),
+                ),
+                seconds=SQL.identifier(f"{term}_seconds"),
+            )
+            for term in MEASURED_MOMENTS
+        )
+        vendors = sorted({v for hours in targets.values() for v in hours})
         self.env.cr.execute(
             SQL(
                 """
                 WITH clock AS (%(clock)s
-                ), calls AS (%(calls)s
                 ), targets AS (
-                    SELECT * FROM unnest(%(vendors)s::int[], %(targets)s::float8[])
-                        AS t(vendor_id, seconds)
-                ), judged AS (
-                    SELECT c.vendor_id, c.done_at,
-                           (%(until)s - %(opened)s) / 3600 AS hours,
-                           %(until)s - %(opened)s < t.seconds
-                           OR (%(until)s - %(opened)s = t.seconds AND %(at_work)s)
-                               AS within
+                    SELECT * FROM unnest(
+                        %(vendors)s::int[], %(response)s::float8[], %(repair)s::float8[]
+                    ) AS t(vendor_id, response, repair)
+                ), calls AS MATERIALIZED (
+                    SELECT c.*, %(buckets)s
+                      FROM telephony_vendor_call c
+                CROSS JOIN clock
+                     WHERE c.company_id = %(company)s AND c.state != 'cancelled'
+                       AND c.opened_at >= %(start)s AND c.opened_at < %(end)s
+                ), timed AS MATERIALIZED (
+                    SELECT c.vendor_id, %(timed)s
                       FROM calls c
                 CROSS JOIN clock
                  LEFT JOIN targets t ON t.vendor_id = c.vendor_id
                 )
-                SELECT vendor_id, COUNT(*), COUNT(done_at),
-                       COUNT(*) FILTER (WHERE done_at IS NOT NULL OR NOT within),
-                       COUNT(*) FILTER (WHERE done_at IS NOT NULL AND within),
-                       COUNT(*) FILTER (WHERE NOT within),
-                       COUNT(*) FILTER (WHERE done_at IS NULL AND within),
-                       percentile_cont(0.5) WITHIN GROUP (ORDER BY hours)
-                           FILTER (WHERE done_at IS NOT NULL),
-                       percentile_cont(0.9) WITHIN GROUP (ORDER BY hours)
-                           FILTER (WHERE done_at IS NOT NULL)
-                  FROM judged
+                SELECT vendor_id, COUNT(*), %(figures)s
+                  FROM timed
               GROUP BY vendor_id
                 """,
                 clock=company._telephony_working_clock(first, last),
-                calls=calls,
-                vendors=list(targets),
-                targets=[round(hours * 3600) for hours in targets.values()],
-                until=seconds(SQL("c.until"), SQL("clock")),
-                opened=seconds(SQL("c.opened_at"), SQL("clock")),
-                at_work=company._telephony_at_work_sql(SQL("c.until"), SQL("clock")),
+                vendors=vendors,
+                response=[
+                    round(targets.get("response", {}).get(v, 0) * 3600) or None
+                    for v in vendors
+                ],
+                repair=[
+                    round(targets.get("repair", {}).get(v, 0) * 3600) or None
+                    for v in vendors
+                ],
+                buckets=buckets,
+                company=company.id,
+                start=start,
+                end=end,
+                timed=timed,
+                figures=figures,
             )
         )
-        keys = (
-            "calls",
-            "done",
-            "call_count",
-            "within_count",
-            "beyond_count",
-            "pending_count",
-            "median_hours",
-            "p90_hours",
-        )
-        return {
-            vendor_id: dict(zip(keys, figures, strict=True))
-            for vendor_id, *figures in self.env.cr.fetchall()
-        }
+        result = {}
+        for vendor_id, calls, *values in self.env.cr.fetchall():
+            result[vendor_id] = {}
+            for term in MEASURED_MOMENTS:
+                done, judged, within, beyond, pending, percentiles = values[:6]
+                values = values[6:]
+                median, p90 = percentiles or (None, None)
+                result[vendor_id][term] = {
+                    "calls": calls,
+                    "done": done,
+                    "call_count": judged,
+                    "within_count": within,
+                    "beyond_count": beyond,
+                    "pending_count": pending,
+                    "median_hours": median,
+                    "p90_hours": p90,
+                }
+        return result

@@ -17,9 +17,11 @@ class TelephonyAnnualFigures(models.AbstractModel):
     @api.model
     def _figures(self, year, company=None):
         company = company or self.env.company
+        # The idle lines are today's, the same beside either year: read once.
+        idle = self._idle(company)
         this, last = (
-            self._year_figures(year, company),
-            self._year_figures(year - 1, company),
+            self._year_figures(year, company, idle),
+            self._year_figures(year - 1, company, idle),
         )
         return {"year": year, "company": company, "this": this, "last": last}
 
@@ -30,7 +32,7 @@ class TelephonyAnnualFigures(models.AbstractModel):
             for y in (year, year + 1)
         )
 
-    def _year_figures(self, year, company):
+    def _year_figures(self, year, company, idle=None):
         start, end = self._bounds(year, company)
         tickets = self.env["helpdesk.ticket"].with_context(active_test=False)
         domain = [
@@ -95,9 +97,7 @@ class TelephonyAnnualFigures(models.AbstractModel):
                 ["budget_amount:sum", "approved_amount:sum", "paid_amount:sum"],
             )
         }
-        idle = self.env["telephony.idle.extension"]._read_group(
-            [("company_id", "=", company.id)], [], ["__count", "monthly_cost:sum"]
-        )[0]
+        idle = idle or self._idle(company)
         return {
             "tickets": sum(by_category.values()),
             "by_category": by_category,
@@ -125,6 +125,12 @@ class TelephonyAnnualFigures(models.AbstractModel):
             "idle_count": idle[0],
             "idle_monthly_cost": idle[1] or 0.0,
         }
+
+    def _idle(self, company):
+        """Extensions and lines idle today, and what they cost a month."""
+        return self.env["telephony.idle.extension"]._read_group(
+            [("company_id", "=", company.id)], [], ["__count", "monthly_cost:sum"]
+        )[0]
 
     def _compliance_reviews(self, year, company):
         """Per vendor: reviews closed for periods ending in the year, how many
@@ -198,25 +204,27 @@ class TelephonyAnnualFigures(models.AbstractModel):
         repair times in working hours, as compliance reviews measure them
         (``telephony.vendor.call._telephony_measure``); the availability of
         the vendor's part of the service (its own outages)."""
-        calls = self.env["telephony.vendor.call"]
-        response = calls._telephony_measure(company, start, end, "response")
-        repair = calls._telephony_measure(company, start, end, "repair")
+        measured = self.env["telephony.vendor.call"]._telephony_measure(
+            company, start, end
+        )
         outages = self.env["telephony.outage"]
         rows = []
         for vendor in (
             self.env["telephony.vendor"]
-            .browse(response)
-            .sorted(lambda v: (-response[v.id]["calls"], v.name))
+            .browse(measured)
+            .sorted(lambda v: (-measured[v.id]["response"]["calls"], v.name))
         ):
+            response = measured[vendor.id]["response"]
+            repair = measured[vendor.id]["repair"]
             rows.append(
                 {
                     "vendor": vendor.name,
-                    "calls": response[vendor.id]["calls"],
-                    "resolved": repair[vendor.id]["done"],
-                    "response_median": response[vendor.id]["median_hours"],
-                    "response_p90": response[vendor.id]["p90_hours"],
-                    "repair_median": repair[vendor.id]["median_hours"],
-                    "repair_p90": repair[vendor.id]["p90_hours"],
+                    "calls": response["calls"],
+                    "resolved": repair["done"],
+                    "response_median": response["median_hours"],
+                    "response_p90": response["p90_hours"],
+                    "repair_median": repair["median_hours"],
+                    "repair_p90": repair["p90_hours"],
                     "availability": outages._availability(
                         date(year, 1, 1), date(year, 12, 31), company, vendor
                     ),
