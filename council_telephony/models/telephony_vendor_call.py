@@ -259,7 +259,10 @@ class TelephonyVendorCall(models.Model):
         for vals in vals_list:
             if not self.env.su and vals.get("state", "open") != "open":
                 raise AccessError(
-                    self.env._("A vendor call is opened open; its state follows.")
+                    self.env._(
+                        "A new vendor call is open; its state moves on afterwards "
+                        "(Vendor is on it, Resolved, Cancel call)."
+                    )
                 )
             ticket = tickets.browse(vals.get("ticket_id"))
             if ticket.closed and vals.get("state", "open") in OPEN_CALL_STATES:
