@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 
@@ -50,7 +50,7 @@ class TelephonyAvailabilityMonth(models.Model):
         string="Period",
         readonly=True,
     )
-    month = fields.Date(string="From", readonly=True)
+    month = fields.Date(string="Period start", readonly=True)
     period_hours = fields.Float(string="Hours in period", readonly=True)
     downtime_hours = fields.Float(string="Downtime (hours)", readonly=True)
     availability = fields.Float(
@@ -64,6 +64,13 @@ class TelephonyAvailabilityMonth(models.Model):
         "the vendor's contract in force for a vendor.",
     )
     below_target = fields.Boolean(readonly=True)
+    scope_name = fields.Char(string="Outages of", compute="_compute_scope_name")
+
+    @api.depends("vendor_id")
+    @api.depends_context("lang")
+    def _compute_scope_name(self):
+        for row in self:
+            row.scope_name = row.vendor_id.name or self.env._("The whole service")
 
     @property
     def _table_query(self):
@@ -131,7 +138,7 @@ class TelephonyAvailabilityMonth(models.Model):
                            AS period_hours,
                        COALESCE(d.seconds, 0) / 3600.0 AS downtime_hours,
                        CASE WHEN p.vendor_id IS NULL THEN p.target
-                            ELSE (SELECT k.availability_guarantee
+                            ELSE (SELECT NULLIF(k.availability_guarantee, 0)
                                     FROM telephony_contract k
                                    WHERE k.vendor_id = p.vendor_id
                                      AND k.company_id = p.company_id

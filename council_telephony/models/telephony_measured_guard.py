@@ -34,13 +34,17 @@ class TelephonyMeasuredGuard(models.AbstractModel):
         measured = sorted(given & self._telephony_measured)
         if measured:
             raise AccessError(
-                self.env._(
-                    "%(fields)s: recorded by the system, not by hand. A wrong "
-                    "time is corrected by the IT manager, with the reason "
-                    "(Correct a time).",
-                    fields=", ".join(
+                self._telephony_measured_message(
+                    ", ".join(
                         self._fields[name].get_description(self.env)["string"]
                         for name in measured
-                    ),
+                    )
                 )
             )
+
+    def _telephony_measured_message(self, fields):
+        return self.env._(
+            "%(fields)s: recorded by the system, not by hand. A wrong time is "
+            "corrected by the IT manager, with the reason (Correct a time).",
+            fields=fields,
+        )

@@ -135,6 +135,36 @@ class TelephonyMomentCorrection(models.Model):
         target, field = self._target()
         return target[field] if target else False
 
+    def _check_order(self, target, field):
+        """A corrected time keeps the fault's times in their order: received,
+        then the calls opened, then their response and resolution."""
+        ticket, new = self.ticket_id, self.new_value
+        calls = ticket.vendor_call_ids.filtered(lambda c: c.state != "cancelled")
+        if field == "received_at":
+            later = calls.mapped("opened_at")
+        elif field == "opened_at":
+            later = [target.responded_at, target.resolved_at]
+        else:
+            later = []
+        if field == "opened_at":
+            earlier = [ticket.received_at]
+        elif field in ("responded_at", "resolved_at"):
+            earlier = [target.opened_at]
+        elif field != "received_at":
+            earlier = [ticket.received_at]
+        else:
+            earlier = []
+        if any(moment and moment > new for moment in earlier) or any(
+            moment and moment < new for moment in later
+        ):
+            raise ValidationError(
+                self.env._(
+                    "The corrected time is out of order: a fault is received "
+                    "before its vendor calls are opened, and a call is opened "
+                    "before the vendor takes it up or resolves it."
+                )
+            )
+
     def _apply(self):
         self.ensure_one()
         target, field = self._target()
@@ -152,6 +182,7 @@ class TelephonyMomentCorrection(models.Model):
             raise ValidationError(
                 self.env._("A time something happened cannot be in the future.")
             )
+        self._check_order(target, field)
         old = self.old_value
         if old == self.new_value:
             raise ValidationError(

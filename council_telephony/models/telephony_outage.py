@@ -122,7 +122,10 @@ class TelephonyOutage(models.Model):
                     "This outage overlaps %(outages)s: the time they share is "
                     "counted once in the availability.",
                     outages=", ".join(
-                        f"{other.cause} ({format_datetime(self.env, other.start)})"
+                        # The date reads left to right in Hebrew too.
+                        f"{other.cause} (\u2066"
+                        f"{format_datetime(self.env, other.start, dt_format='short')}"
+                        "\u2069)"
                         for other in overlapping
                     ),
                 )

@@ -410,8 +410,13 @@ class TestMeasuredMoments(TelephonyMoneyCase, HttpCase):
                         method,
                         *args,
                     )
-        # A reason is required, the future is refused.
-        for bad in ({"reason": " "}, {"new_value": "2099-01-01 00:00:00"}):
+        # A reason is required; the future, and a call opened before the
+        # fault was received, are refused.
+        for bad in (
+            {"reason": " "},
+            {"new_value": "2099-01-01 00:00:00"},
+            {"new_value": "2026-03-01 05:00:00"},
+        ):
             with self.subTest(bad=bad):
                 self._refused(
                     "call_kw",
@@ -512,4 +517,43 @@ class TestMeasuredMoments(TelephonyMoneyCase, HttpCase):
                         review.ids,
                         values,
                     )
+        # Nor are its figures: measured lines come from the data, a term
+        # checked by hand carries no penalty of its own.
+        line = review.line_ids.filtered(lambda line: line.term == "response")
+        for door in DOORS:
+            for method, args in (
+                ("write", [line.ids, {"beyond_count": 0}]),
+                ("write", [line.ids, {"passed": True}]),
+                ("write", [line.ids, {"penalty": 0}]),
+                (
+                    "create",
+                    [[{"review_id": review.id, "term": "response", "passed": True}]],
+                ),
+                (
+                    "create",
+                    [[{"review_id": review.id, "name": "Meeting", "penalty": -5000}]],
+                ),
+            ):
+                with self.subTest(door=door, method=method, args=args):
+                    self._refused(
+                        door,
+                        self.manager,
+                        "telephony.compliance.review.line",
+                        method,
+                        *args,
+                    )
+        # A term checked by hand is added and ticked.
+        self._call(
+            "jsonrpc",
+            self.manager,
+            "telephony.compliance.review.line",
+            "create",
+            [
+                {
+                    "review_id": review.id,
+                    "name": "Quarterly meeting held",
+                    "passed": True,
+                }
+            ],
+        )
         self.assertEqual(self._fresh(review).state, "draft")
