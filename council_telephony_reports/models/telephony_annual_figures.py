@@ -199,23 +199,39 @@ class TelephonyAnnualFigures(models.AbstractModel):
         }
 
     def _vendor_performance(self, year, start, end, company):
-        """Per vendor (4.2.4): the calls opened in the year and how many were
-        resolved; the median and 90th percentile of the response and the
-        repair times in working hours, as compliance reviews measure them
-        (``telephony.vendor.call._telephony_measure``); the availability of
-        the vendor's part of the service (its own outages)."""
+        """Per vendor with calls or outages in the year (4.2.4): the calls
+        opened and how many were resolved; the median and 90th percentile of
+        the response and the repair times in working hours, as compliance
+        reviews measure them (``telephony.vendor.call._telephony_measure``);
+        the availability of the vendor's part of the service (its own
+        outages)."""
         measured = self.env["telephony.vendor.call"]._telephony_measure(
             company, start, end
         )
         outages = self.env["telephony.outage"]
+        vendors = (
+            self.env["telephony.vendor"].browse(measured)
+            | outages.search(
+                [
+                    ("company_id", "=", company.id),
+                    ("vendor_id", "!=", False),
+                    ("start", "<", end),
+                    "|",
+                    ("end", "=", False),
+                    ("end", ">", start),
+                ]
+            ).vendor_id
+        )
+        nothing = {"calls": 0, "done": 0, "median_hours": None, "p90_hours": None}
         rows = []
-        for vendor in (
-            self.env["telephony.vendor"]
-            .browse(measured)
-            .sorted(lambda v: (-measured[v.id]["response"]["calls"], v.name))
+        for vendor in vendors.sorted(
+            lambda v: (
+                -measured.get(v.id, {}).get("response", nothing)["calls"],
+                v.name,
+            )
         ):
-            response = measured[vendor.id]["response"]
-            repair = measured[vendor.id]["repair"]
+            response = measured.get(vendor.id, {}).get("response", nothing)
+            repair = measured.get(vendor.id, {}).get("repair", nothing)
             rows.append(
                 {
                     "vendor": vendor.name,
