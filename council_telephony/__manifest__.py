@@ -4,7 +4,7 @@
     "name": "Council Telephony",
     "summary": "Phone faults reported in the helpdesk portal, routed to the "
     "telephony vendor and followed to the end (council procedure 4.3)",
-    "version": "18.0.1.0.1",
+    "version": "18.0.1.1.0",
     "license": "AGPL-3",
     "category": "After-Sales",
     "author": "Council Telephony",
@@ -41,6 +41,7 @@
         "wizards/telephony_holiday_load_views.xml",
         "views/telephony_escalation_views.xml",
         "views/telephony_outage_views.xml",
+        "views/telephony_moment_correction_views.xml",
         "views/telephony_contract_views.xml",
         "views/telephony_budget_views.xml",
         "views/telephony_spend_views.xml",

@@ -4,7 +4,7 @@
     "name": "Council Telephony Reports",
     "summary": "The Thursday weekly report and the annual report to the head of "
     "council (procedure 4.3.8, 4.2.5)",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "license": "AGPL-3",
     "category": "After-Sales",
     "author": "Council Telephony",

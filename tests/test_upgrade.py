@@ -115,6 +115,11 @@ for n in range(12):
         "telephony_number": extensions[n % len(extensions)].number,
         "received_at": now - timedelta(days=n, hours=n),
     })
+# Rules changed after these faults were received: their deadlines stand (4.3.3),
+# through the update too.
+ref("council_telephony.category_device_fault").telephony_response_hours = 6
+company.telephony_at_risk_hours = 2
+calendar.attendance_ids.filtered(lambda a: a.hour_from == 8).hour_from = 9
 for n, ticket in enumerate(tickets.filtered("telephony_vendor_id")):
     call = env["telephony.vendor.call"].with_user(agent).create({
         "ticket_id": ticket.id,
@@ -248,6 +253,17 @@ def _snapshot(cr):
     return snapshot
 
 
+def _deadlines(cr):
+    """Each telephony ticket's fault kind, reception and stored deadlines."""
+    cr.execute(
+        """SELECT id, category_id, received_at, response_deadline,
+                  response_warning_at
+             FROM helpdesk_ticket
+            WHERE is_telephony"""
+    )
+    return {row[0]: row[1:] for row in cr.fetchall()}
+
+
 def _drop_copy():
     _shell(f'psql_db postgres -qc "DROP DATABASE IF EXISTS {COPY} WITH (FORCE)"')
     shutil.rmtree(STATE / "filestore" / "filestore" / COPY, ignore_errors=True)
@@ -304,6 +320,7 @@ def test_update_keeps_every_record_and_setting_and_migrates(populated_copy):
                       AND name = 'telephony_usage_import_action')"""
         )
         before = _snapshot(cr)
+        deadlines = _deadlines(cr)
         # A file imported by 18.0.1.0 could give a number twice in a month.
         cr.execute(
             """INSERT INTO telephony_usage (company_id, period, number, calls,
@@ -344,6 +361,7 @@ def test_update_keeps_every_record_and_setting_and_migrates(populated_copy):
         )
         merged = cr.fetchall()
         after = _snapshot(cr)
+        deadlines_after = _deadlines(cr)
         cr.execute(
             "SELECT name, latest_version FROM ir_module_module WHERE name = ANY(%s)",
             [list(ADDONS)],
@@ -371,6 +389,10 @@ def test_update_keeps_every_record_and_setting_and_migrates(populated_copy):
     }
     assert "telephony_usage_month_uniq" in indexes
     assert "telephony_usage_company_period_idx" not in indexes
+    # Existing faults keep their stored deadlines: nothing plans them again by
+    # the rules changed since they were received.
+    assert deadlines and all(d[2] for d in deadlines.values())
+    assert deadlines == deadlines_after
     changed = sorted(key for key in before if before[key] != after.get(key))
     assert not changed, {key: (before[key], after.get(key)) for key in changed}
     # The migration revoked the internal file's link and kept the public one.

@@ -2,6 +2,7 @@ from . import ir_attachment
 from . import res_company
 from . import res_config_settings
 from . import telephony_vendor_contact_guard
+from . import telephony_measured_guard
 from . import telephony_vendor
 from . import telephony_device_model
 from . import telephony_extension
@@ -10,6 +11,8 @@ from . import helpdesk_ticket_stage
 from . import helpdesk_ticket_category
 from . import helpdesk_ticket
 from . import telephony_vendor_call
+from . import telephony_moment_correction
+from . import telephony_response_compliance
 from . import telephony_escalation
 from . import resource_calendar
 from . import resource_calendar_attendance

@@ -16,6 +16,12 @@ RESPONSE_STATUSES = [
     ("met", "Met"),
 ]
 DONE_STEPS = ("resolved", "closed")
+INFORMED = [
+    ("email", "By e-mail"),
+    ("portal", "In the portal"),
+    ("none", "Could not be told"),
+]
+AGENT_GROUP = "council_telephony.council_telephony_group_agent"
 
 
 class HelpdeskTicket(models.Model):
@@ -24,7 +30,27 @@ class HelpdeskTicket(models.Model):
     it is routed to."""
 
     _name = "helpdesk.ticket"
-    _inherit = ["telephony.vendor.contact.guard", "helpdesk.ticket"]
+    _inherit = [
+        "telephony.vendor.contact.guard",
+        "telephony.measured.guard",
+        "helpdesk.ticket",
+    ]
+    # received_at too, but an agent gives it at intake (see create).
+    _telephony_measured = frozenset(
+        {
+            "received_at",
+            "acknowledged_at",
+            "response_deadline",
+            "response_warning_at",
+            "response_met_at",
+            "response_in_time",
+            "response_warned_at",
+            "response_breach_notified_at",
+            "telephony_resolved_at",
+            "reporter_informed_at",
+            "reporter_informed",
+        }
+    )
 
     # === Fields === #
 
@@ -36,9 +62,11 @@ class HelpdeskTicket(models.Model):
         default=fields.Datetime.now,
         required=True,
         tracking=True,
+        copy=False,
         help="When the report reached the IT division: the 3-hour rule "
         "(4.3.3) counts from here. For a report taken by phone, the time of "
-        "the call.",
+        "the call, given when it is logged; corrected afterwards only by the "
+        "IT manager.",
     )
     telephony_number = fields.Char(
         string="Extension or line",
@@ -95,8 +123,10 @@ class HelpdeskTicket(models.Model):
         compute="_compute_response_deadline",
         store=True,
         index=True,
+        tracking=True,
         help="4.3.3: the vendor call is opened no later than this (received at "
-        "+ 3 working hours on the council's calendar).",
+        "+ 3 working hours on the council's calendar), by the rules in force "
+        "when the report was received.",
     )
     response_warning_at = fields.Datetime(
         string="At risk from",
@@ -113,14 +143,6 @@ class HelpdeskTicket(models.Model):
         string="Within 3 hours",
         compute="_compute_response_in_time",
         store=True,
-    )
-    response_compliance = fields.Integer(
-        string="Within 3 hours (%)",
-        compute="_compute_response_in_time",
-        store=True,
-        aggregator="avg",
-        help="100 when the vendor call was opened in time, else 0: averaged in "
-        "reports over tickets whose deadline has passed or was met.",
     )
     response_status = fields.Selection(
         selection=RESPONSE_STATUSES,
@@ -139,7 +161,23 @@ class HelpdeskTicket(models.Model):
         help="4.3.7: told to the reporter when the ticket is closed.",
     )
     reporter_informed_at = fields.Datetime(
-        string="Reporter informed at", readonly=True, copy=False
+        string="Reporter informed at",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="4.3.7: when the message saying how the fault was handled went to "
+        "the reporter.",
+    )
+    reporter_informed = fields.Selection(
+        selection=INFORMED,
+        string="Reporter told",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="How the reporter was told how the fault was handled: an e-mail "
+        "to their address, or a message on the ticket in the portal when they "
+        "have no address; or that they could not be told (no address, no "
+        "portal access).",
     )
     escalation_ids = fields.One2many(
         comodel_name="telephony.escalation",
@@ -158,6 +196,11 @@ class HelpdeskTicket(models.Model):
         string="Vendor calls",
     )
     vendor_call_count = fields.Integer(compute="_compute_vendor_call_count")
+    moment_correction_ids = fields.One2many(
+        comodel_name="telephony.moment.correction",
+        inverse_name="ticket_id",
+        string="Corrected times",
+    )
     telephony_step = fields.Selection(related="stage_id.telephony_step")
 
     # === Computes === #
@@ -192,14 +235,10 @@ class HelpdeskTicket(models.Model):
                 ticket.team_id = team or ticket.team_id
         return res
 
-    @api.depends(
-        "is_telephony",
-        "received_at",
-        "category_id.telephony_response_hours",
-        "category_id.telephony_round_the_clock",
-        "company_id.telephony_calendar_id",
-        "company_id.telephony_at_risk_hours",
-    )
+    # Fixed when the report is received, by the rules in force then (fault
+    # kind's hours, round the clock, calendar, warning): a rule changed later
+    # applies to the reports received after it, and past figures stand.
+    @api.depends("is_telephony", "received_at")
     def _compute_response_deadline(self):
         """4.3.3: a vendor call no later than 3 hours after the report."""
         for ticket in self:
@@ -238,7 +277,6 @@ class HelpdeskTicket(models.Model):
                 and ticket.response_deadline
                 and ticket.response_met_at <= ticket.response_deadline
             )
-            ticket.response_compliance = 100 if ticket.response_in_time else 0
 
     @api.depends("response_met_at", "response_deadline", "response_warning_at")
     def _compute_response_status(self):
@@ -330,10 +368,16 @@ class HelpdeskTicket(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.su:
+            self._prepare_received_at_vals(vals_list)
         for vals in vals_list:
             self._prepare_telephony_number_vals(vals)
             self._prepare_telephony_team_vals(vals)
         tickets = super().create(vals_list)
+        # Planned now, by the rules in force as the report is received, not
+        # whenever the pending computation would run (after a rule changed in
+        # the same transaction, say).
+        tickets._recompute_recordset(["response_deadline", "response_warning_at"])
         if any(t.is_telephony and t.partner_id for t in tickets):
             # Acknowledged right after commit by the job, keeping intake
             # cheap. The job's id comes from the cached xmlid, not env.ref,
@@ -347,19 +391,52 @@ class HelpdeskTicket(models.Model):
         return tickets
 
     def write(self, vals):
+        self._telephony_check_measured([vals])
         self._prepare_telephony_number_vals(vals)
         stage = self.env["helpdesk.ticket.stage"].browse(vals.get("stage_id"))
         closing = self.browse()
         if stage.closed:
             closing = self.filtered(lambda t: t.is_telephony and not t.closed)
             closing._check_resolution_summary(vals)
+            closing._check_vendor_calls_settled()
         res = super().write(vals)
         if stage.closed or stage.telephony_step in DONE_STEPS:
             self.filtered(
                 lambda t: t.is_telephony and not t.telephony_resolved_at
-            ).telephony_resolved_at = fields.Datetime.now()
+            ).sudo().telephony_resolved_at = fields.Datetime.now()
         closing._telephony_inform_reporter()
         return res
+
+    def _prepare_received_at_vals(self, vals_list):
+        """4.3.3 counts from the moment the report was received, which the
+        system records: now. An agent who took the report by phone gives the
+        time of the call as they log it (C1); nobody gives it afterwards."""
+        is_agent = self.env.user.has_group(AGENT_GROUP)
+        given = [vals.pop("received_at", False) for vals in vals_list]
+        self._telephony_check_measured(vals_list, creating=True)
+        now = fields.Datetime.now()
+        for vals, received_at in zip(vals_list, given, strict=True):
+            vals["received_at"] = (received_at if is_agent else False) or now
+
+    def _check_vendor_calls_settled(self):
+        """4.3.6, 4.3.7: a fault is closed once its vendor calls are settled
+        (resolved or cancelled), so that no job follows a closed ticket."""
+        for ticket in self:
+            calls = ticket.vendor_call_ids.filtered(
+                lambda c: c.state in OPEN_CALL_STATES
+            )
+            if calls:
+                raise UserError(
+                    self.env._(
+                        "Ticket %(ticket)s still has open vendor calls: "
+                        "%(calls)s. Resolve or cancel them before closing the "
+                        "ticket.",
+                        ticket=ticket.number,
+                        calls=", ".join(
+                            f"{call.name} ({call.vendor_id.name})" for call in calls
+                        ),
+                    )
+                )
 
     def _check_resolution_summary(self, vals):
         """4.3.7: a ticket closes with how the fault was handled."""
@@ -456,6 +533,18 @@ class HelpdeskTicket(models.Model):
             "context": {"default_ticket_id": self.id},
         }
 
+    def action_correct_moment(self):
+        """C23: the IT manager corrects a recorded time, saying why."""
+        self.ensure_one()
+        return {
+            "name": self.env._("Correct a time"),
+            "type": "ir.actions.act_window",
+            "res_model": "telephony.moment.correction",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_ticket_id": self.id},
+        }
+
     def action_record_outage(self):
         """3.2: record the outage this fault is part of."""
         self.ensure_one()
@@ -528,7 +617,7 @@ class HelpdeskTicket(models.Model):
                 force_send=False,
                 email_layout_xmlid="mail.mail_notification_light",
             )
-        batch.write({"acknowledged_at": fields.Datetime.now()})
+        batch.sudo().write({"acknowledged_at": fields.Datetime.now()})
         if batch:
             mail_queue.wake(self.env)
         self.env["ir.cron"]._notify_progress(done=len(batch), remaining=int(more))
@@ -567,8 +656,10 @@ class HelpdeskTicket(models.Model):
                 ),
                 trigger="deadline",
             )
-        breached.write({"response_breach_notified_at": now})
-        breached.filtered(lambda t: not t.response_warned_at).response_warned_at = now
+        breached.sudo().write({"response_breach_notified_at": now})
+        breached.filtered(lambda t: not t.response_warned_at).sudo().write(
+            {"response_warned_at": now}
+        )
         at_risk, more_at_risk = batches.due_batch(
             self,
             [
@@ -588,7 +679,7 @@ class HelpdeskTicket(models.Model):
                 user_id=ticket._telephony_agent().id,
                 summary=self.env._("Open the vendor call: the 3-hour deadline is near"),
             )
-        at_risk.write({"response_warned_at": now})
+        at_risk.sudo().write({"response_warned_at": now})
         if breached or at_risk:
             mail_queue.wake(self.env)
         # A full batch: the scheduler runs the job again at once.
@@ -632,6 +723,8 @@ class HelpdeskTicket(models.Model):
             raise UserError(self.env._("Say why the ticket is escalated."))
         escalations = self.env["telephony.escalation"]
         for ticket in self:
+            if ticket.closed and trigger != "manual":
+                continue  # jobs never act on a closed ticket
             manager = ticket.company_id.telephony_manager_id or ticket.team_id.user_id
             if not manager and trigger != "manual":
                 _logger.warning("No IT manager to escalate %s to", ticket.number)
@@ -664,16 +757,42 @@ class HelpdeskTicket(models.Model):
 
     def _telephony_inform_reporter(self):
         """4.3.7: tell the reporter, in their language, how the fault was
-        handled; they also see it in the portal."""
+        handled, and record whether and how they were told: an e-mail queued
+        to their address; with no address, a message on the ticket, which a
+        reporter with a user reads in the portal (or their Odoo inbox); with
+        neither, the ticket says the reporter could not be told."""
         template = self.env.ref("council_telephony.mail_template_telephony_closed")
-        for ticket in self.filtered("partner_id"):
-            template.send_mail(
-                ticket.id,
-                force_send=False,
-                email_layout_xmlid="mail.mail_notification_light",
+        now = fields.Datetime.now()
+        mailed = False
+        for ticket in self:
+            reporter = ticket.partner_id
+            how = "none"
+            if reporter.email_normalized:
+                mail = (
+                    self.env["mail.mail"]
+                    .sudo()
+                    .browse(
+                        template.send_mail(
+                            ticket.id,
+                            force_send=False,
+                            email_layout_xmlid="mail.mail_notification_light",
+                        )
+                    )
+                )
+                if mail.recipient_ids.email_normalized or mail.email_to:
+                    how = mailed = "email"
+            elif reporter.user_ids:
+                ticket.message_post_with_source(
+                    template, message_type="comment", subtype_xmlid="mail.mt_comment"
+                )
+                how = "portal"
+            ticket.sudo().write(
+                {
+                    "reporter_informed": how,
+                    "reporter_informed_at": now if how != "none" else False,
+                }
             )
-        self.reporter_informed_at = fields.Datetime.now()
-        if self.partner_id:
+        if mailed:
             mail_queue.wake(self.env)
 
     def _track_template(self, tracking):

@@ -1,10 +1,16 @@
 from datetime import timedelta
 
 import pytz
+from dateutil.relativedelta import relativedelta
 
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.tools import SQL
 
 from ..tools import localtime, working_hours
+
+# Deadlines, follow-ups and repair times are planned this far at most, as
+# resource.calendar.plan_hours (100 fortnights) does.
+PLANNING_HORIZON_MONTHS = 48
 
 
 class ResCompany(models.Model):
@@ -64,64 +70,138 @@ class ResCompany(models.Model):
         """The council's time zone: its working calendar's."""
         return pytz.timezone(self.telephony_calendar_id.tz or "Asia/Jerusalem")
 
+    # === Working time (4.3.3): read in one place, a month at a time === #
+
     def _telephony_plan_hours(self, hours, start, round_the_clock=False):
         """The moment ``hours`` after ``start`` (naive UTC): working hours on
         the council's calendar, holidays and early-closing eves excluded, or
-        plain hours around the clock. Negative hours plan backwards."""
+        plain hours around the clock. Negative hours plan backwards. The
+        moments ``resource.calendar.plan_hours(…, compute_leaves=True)``
+        gives, walked over the cached months of work intervals; False when the
+        calendar has no such time within the horizon, as ``plan_hours``."""
         self.ensure_one()
-        calendar = self.telephony_calendar_id
-        if round_the_clock or not calendar:
+        if round_the_clock or not self.telephony_calendar_id:
             return start + timedelta(hours=hours)
-        return calendar.plan_hours(hours, start, compute_leaves=True)
+        if hours >= 0:
+            moment = working_hours.hours_after(
+                self._telephony_intervals_from(start), hours
+            )
+        else:
+            moment = working_hours.hours_before(
+                self._telephony_intervals_until(start), -hours
+            )
+        return moment or False
 
     def _telephony_deadline(self, hours, start, warning_hours, round_the_clock=False):
         """4.3.3: the moment ``hours`` after ``start`` and the moment
-        ``warning_hours`` before it: the same moments as two
-        ``_telephony_plan_hours``, walked over the calendar's work intervals
-        of the day (cached: each ``plan_hours`` reads attendances and leaves,
-        and intake stays cheap)."""
+        ``warning_hours`` before it."""
         self.ensure_one()
-        calendar = self.telephony_calendar_id
-        if round_the_clock or not calendar:
-            deadline = start + timedelta(hours=hours)
-            return deadline, deadline - timedelta(hours=warning_hours)
-        since = pytz.utc.localize(start).astimezone(pytz.timezone(calendar.tz))
-        intervals = [
-            (max(begin, since), stop)
-            for begin, stop in calendar._council_work_intervals(since.date())
-            if stop > since
-        ]
-        deadline = working_hours.hours_after(intervals, hours)
-        warning = deadline and working_hours.hours_before(
-            intervals, deadline, warning_hours
+        deadline = self._telephony_plan_hours(hours, start, round_the_clock)
+        warning = deadline and self._telephony_plan_hours(
+            -warning_hours, deadline, round_the_clock
         )
-        # Past the week (a long closure, a warning before the report):
-        # plan_hours, which reads further.
-        if deadline:
-            deadline = localtime.naive_utc(deadline)
-        else:
-            deadline = self._telephony_plan_hours(hours, start)
-        if warning:
-            warning = localtime.naive_utc(warning)
-        else:
-            warning = self._telephony_plan_hours(-warning_hours, deadline)
         return deadline, warning
 
     def _telephony_work_intervals(self, start, end):
         """The council's working time between two naive UTC datetimes, as naive
-        UTC ``(start, stop)`` pairs: the intervals ``_telephony_plan_hours``
-        plans on (holidays and early-closing eves excluded), or one interval
-        around the clock without a calendar. Durations measured on them agree
-        with the deadlines planned by ``_telephony_plan_hours``. A review spans
-        months, past the week ``_council_work_intervals`` caches: read here."""
+        UTC ``(start, stop)`` pairs, holidays and early-closing eves excluded;
+        one interval around the clock without a calendar."""
         self.ensure_one()
         calendar = self.telephony_calendar_id
         if not calendar:
             return [(start, end)]
-        intervals = calendar._work_intervals_batch(
-            pytz.utc.localize(start), pytz.utc.localize(end), compute_leaves=True
-        )[False]
-        return [
-            (localtime.naive_utc(begin), localtime.naive_utc(stop))
-            for begin, stop, _meta in intervals
-        ]
+        intervals = []
+        for month in self._telephony_months(start, end):
+            intervals.extend(
+                (max(begin, start), min(stop, end))
+                for begin, stop in calendar._council_work_intervals(month)
+                if begin < end and stop > start
+            )
+        return intervals
+
+    def _telephony_working_clock(self, start, end):
+        """SQL of one row, ``starts``, ``stops`` and ``before``: the council's
+        working time between ``start`` and ``end`` (see
+        ``working_hours.cumulative``), to measure many durations in one query
+        (``_telephony_work_bucket_sql`` and the two after it)."""
+        intervals = self._telephony_work_intervals(start, end) or [(start, start)]
+        starts, stops, before = working_hours.cumulative(intervals)
+        return SQL(
+            "SELECT %s::timestamp[] AS starts, %s::timestamp[] AS stops, "
+            "%s::float8[] AS before",
+            starts,
+            stops,
+            before,
+        )
+
+    @api.model
+    def _telephony_work_bucket_sql(self, moment, clock):
+        """SQL: which interval of ``clock`` (a row of
+        ``_telephony_working_clock``) ``moment`` falls in or after: the last
+        one starting at or before it, by binary search (``width_bucket``); 0
+        before the first. Computed once per moment, it is what the two
+        expressions below read."""
+        return SQL("width_bucket(%s, %s.starts)", moment, clock)
+
+    @api.model
+    def _telephony_working_seconds_sql(self, moment, bucket, clock):
+        """SQL: the working seconds of ``clock`` up to ``moment``, whose
+        interval is ``bucket``; their difference between two moments is the
+        working time between them."""
+        return SQL(
+            """(CASE WHEN %(bucket)s = 0 THEN 0
+                ELSE %(clock)s.before[%(bucket)s]
+                     + EXTRACT(EPOCH FROM LEAST(%(moment)s, %(clock)s.stops[%(bucket)s])
+                                          - %(clock)s.starts[%(bucket)s])
+                END)""",
+            moment=moment,
+            bucket=bucket,
+            clock=clock,
+        )
+
+    @api.model
+    def _telephony_at_work_sql(self, moment, bucket_before, clock):
+        """SQL: whether ``moment`` is inside working time of ``clock``, after
+        an interval's start and up to its end included; ``bucket_before`` is
+        the bucket of the moment a microsecond earlier (the last interval
+        starting before it)."""
+        return SQL(
+            "(%(bucket)s > 0 AND %(moment)s <= %(clock)s.stops[%(bucket)s])",
+            moment=moment,
+            bucket=bucket_before,
+            clock=clock,
+        )
+
+    def _telephony_intervals_from(self, start):
+        """The working time from ``start`` on, interval by interval, month
+        by month, up to the planning horizon."""
+        calendar = self.telephony_calendar_id
+        month = self._telephony_months(start, start)[0]
+        for _index in range(PLANNING_HORIZON_MONTHS):
+            for begin, stop in calendar._council_work_intervals(month):
+                if stop > start:
+                    yield max(begin, start), stop
+            month += relativedelta(months=1)
+
+    def _telephony_intervals_until(self, end):
+        """The working time before ``end``, latest first, month by month back
+        to the planning horizon."""
+        calendar = self.telephony_calendar_id
+        month = self._telephony_months(end, end)[0]
+        for _index in range(PLANNING_HORIZON_MONTHS):
+            for begin, stop in reversed(calendar._council_work_intervals(month)):
+                if begin < end:
+                    yield begin, min(stop, end)
+            month -= relativedelta(months=1)
+
+    def _telephony_months(self, start, end):
+        """The first days of the council's local months from the one of
+        ``start`` to the one of ``end`` (naive UTC)."""
+        tz = self._telephony_tz()
+        month = localtime.to_local(tz, start).date().replace(day=1)
+        last = localtime.to_local(tz, end).date().replace(day=1)
+        months = [month]
+        while month < last:
+            month += relativedelta(months=1)
+            months.append(month)
+        return months

@@ -1,14 +1,11 @@
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 import pytz
+from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models, tools
 
 from ..tools import israeli_calendar, localtime
-
-# Work intervals cached per day for deadlines: a week holds 3 working hours
-# across a weekend and the holidays beside it; beyond it, plan_hours.
-DEADLINE_WINDOW_DAYS = 7
 
 
 class ResourceCalendar(models.Model):
@@ -24,20 +21,22 @@ class ResourceCalendar(models.Model):
     # === Business methods === #
 
     # Leaves are read under the multi-company rule, as plan_hours reads them.
-    @tools.ormcache("self.id", "day", "self.env.su", "tuple(self.env.companies.ids)")
-    def _council_work_intervals(self, day):
-        """The calendar's work intervals for a week from the local midnight
-        of ``day``, holidays and early-closing eves taken out: ``(start,
-        stop)`` pairs in its time zone, as ``plan_hours`` walks them. Every
-        report asks (4.3.3), and hours and holidays change a few times a year,
-        so they are kept until one does (``_council_forget_work_intervals``)."""
+    @tools.ormcache("self.id", "month", "self.env.su", "tuple(self.env.companies.ids)")
+    def _council_work_intervals(self, month):
+        """The council's working time in the local month that starts on
+        ``month``: the calendar's work intervals, holidays and early-closing
+        eves taken out, as naive UTC ``(start, stop)`` pairs. The one reader
+        of the council's working time (see ``res.company``): every report
+        asks (4.3.3), and hours and holidays change a few times a year, so a
+        month is kept until one does (``_council_forget_work_intervals``)."""
         tz = pytz.timezone(self.tz)
-        since = tz.localize(datetime.combine(day, time.min))
-        until = tz.localize(
-            datetime.combine(day + timedelta(days=DEADLINE_WINDOW_DAYS), time.min)
-        )
+        since = tz.localize(datetime.combine(month, time.min))
+        until = tz.localize(datetime.combine(month + relativedelta(months=1), time.min))
         intervals = self._work_intervals_batch(since, until, tz=tz)[False]
-        return tuple((start, stop) for start, stop, _meta in intervals)
+        return tuple(
+            (localtime.naive_utc(start), localtime.naive_utc(stop))
+            for start, stop, _meta in intervals
+        )
 
     def _council_forget_work_intervals(self):
         self.env.registry.clear_cache()

@@ -3,16 +3,22 @@ from datetime import datetime, time
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..tools import localtime
 
-# What a done review keeps as it was closed (4.2.4: the findings stand).
-LOCKED_FIELDS = {"contract_id", "date_start", "date_end", "line_ids", "conclusion"}
-
-# The vendor's act a call's response or repair time is measured to.
-MEASURED_MOMENTS = {"response": "responded_at", "repair": "resolved_at"}
+# Decided by the review itself (its checklist, its closing), never by hand.
+SYSTEM_FIELDS = {
+    "state",
+    "result",
+    "penalty_total",
+    "next_review_reminded",
+    "vendor_id",
+    "company_id",
+}
+# All a done review still lets move (4.2.4: the findings stand): the date of
+# the next review, whose reminder is then due again.
+MOVABLE_WHEN_DONE = {"next_review_date", "next_review_reminded"}
 
 
 class TelephonyComplianceReview(models.Model):
@@ -77,6 +83,7 @@ class TelephonyComplianceReview(models.Model):
         selection=[("draft", "Draft"), ("done", "Done")],
         required=True,
         default="draft",
+        readonly=True,
         tracking=True,
         copy=False,
     )
@@ -223,16 +230,38 @@ class TelephonyComplianceReview(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        defaults = {
+            key[len("default_") :]
+            for key in self.env.context
+            if key.startswith("default_")
+        }
+        for vals in vals_list:
+            self._check_by_hand(vals.keys() | defaults)
         reviews = super().create(vals_list)
         reviews._measure()
         return reviews
 
     def write(self, vals):
-        if LOCKED_FIELDS & vals.keys():
+        self._check_by_hand(vals.keys())
+        thread_fields = (
+            self.env["mail.thread"]._fields.keys()
+            | self.env["mail.activity.mixin"]._fields.keys()
+        )
+        if vals.keys() - MOVABLE_WHEN_DONE - thread_fields:
             self._check_draft()
         if "next_review_date" in vals:
             vals["next_review_reminded"] = False
         return super().write(vals)
+
+    def _check_by_hand(self, names):
+        if not self.env.su and SYSTEM_FIELDS & names:
+            raise AccessError(
+                self.env._(
+                    "A review's state, result and penalties come from its "
+                    "checklist and from closing it (Close review), not from a "
+                    "direct change."
+                )
+            )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
@@ -257,7 +286,7 @@ class TelephonyComplianceReview(models.Model):
                 )
             )
         self._measure()
-        self.write({"state": "done"})
+        self.sudo().write({"state": "done"})
 
     def _check_draft(self):
         if "done" in self.mapped("state"):
@@ -275,12 +304,18 @@ class TelephonyComplianceReview(models.Model):
             contract = review.contract_id
             review.line_ids.filtered(lambda line: line.term != "other").unlink()
             values = []
-            for term, target in (
-                ("response", contract.response_hours),
-                ("repair", contract.repair_hours),
-            ):
+            targets = {
+                term: hours
+                for term, hours in (
+                    ("response", contract.response_hours),
+                    ("repair", contract.repair_hours),
+                )
+                if hours
+            }
+            measured = review._measure_calls(targets)
+            for term, target in targets.items():
                 if target:
-                    figures = review._measure_calls(MEASURED_MOMENTS[term], target)
+                    figures = measured[term]
                     beyond = figures["beyond_count"]
                     values.append(
                         {
@@ -293,8 +328,12 @@ class TelephonyComplianceReview(models.Model):
                     )
             if contract.availability_guarantee:
                 target = contract.availability_guarantee
+                # The vendor's own outages only (3.2, 4.2.4).
                 availability = self.env["telephony.outage"]._availability(
-                    review.date_start, review.date_end, contract.company_id
+                    review.date_start,
+                    review.date_end,
+                    contract.company_id,
+                    contract.vendor_id,
                 )
                 shortfall = max(0.0, round(target - availability, 3))
                 values.append(
@@ -306,7 +345,8 @@ class TelephonyComplianceReview(models.Model):
                         "penalty": review._penalty("availability", shortfall),
                     }
                 )
-            Line.create([{"review_id": review.id, **vals} for vals in values])
+            # The system measures; the reviewer does not write the figures.
+            Line.sudo().create([{"review_id": review.id, **vals} for vals in values])
 
     def _penalty(self, term, units):
         """The contract's penalty rules for ``term`` applied to ``units``
@@ -330,93 +370,34 @@ class TelephonyComplianceReview(models.Model):
             ),
         )
 
-    def _measure_calls(self, moment, target_hours):
-        """Response or repair figures of the vendor's calls opened in the
-        period, aggregated in SQL: the working hours from opening to
-        ``moment`` on the council's calendar (on which the vendor's repair
-        deadline is planned too), their median and 90th percentile, and how
-        many calls were within ``target_hours``. A call without ``moment`` yet
-        counts as beyond the term once its time has run out, and is not judged
-        before that."""
+    def _measure_calls(self, targets):
+        """Response and repair figures of the vendor's calls opened in the
+        period, against the contract's terms (``{term: hours}``, see
+        ``telephony.vendor.call._telephony_measure``)."""
         self.ensure_one()
         start, end = self._period_utc()
-        self.env["telephony.vendor.call"].flush_model()
-        calls = SQL(
-            """
-            SELECT id, opened_at, %(moment)s AS done_at,
-                   COALESCE(%(moment)s, %(now)s) AS until
-              FROM telephony_vendor_call
-             WHERE vendor_id = %(vendor)s AND company_id = %(company)s
-               AND state != 'cancelled'
-               AND opened_at >= %(start)s AND opened_at < %(end)s
-            """,
-            moment=SQL.identifier(moment),
-            now=fields.Datetime.now(),
-            vendor=self.vendor_id.id,
-            company=self.company_id.id,
-            start=start,
-            end=end,
-        )
-        self.env.cr.execute(
-            SQL("SELECT min(opened_at), max(until) FROM (%s) AS calls", calls)
-        )
-        first, last = self.env.cr.fetchone()
-        intervals = (
-            self.company_id._telephony_work_intervals(first, last) if first else []
-        )
-        # Within the term: fewer working seconds than the term, or as many with
-        # the act inside working time. An act after closing on the due day is
-        # past the deadline _telephony_plan_hours plans (the interval's end).
-        self.env.cr.execute(
-            SQL(
-                """
-                WITH work AS (
-                    SELECT begin_at, stop_at
-                      FROM unnest(%(begins)s::timestamp[], %(stops)s::timestamp[])
-                           AS w(begin_at, stop_at)
-                ), calls AS (%(calls)s
-                ), timed AS (
-                    SELECT c.done_at,
-                           COALESCE(SUM(EXTRACT(EPOCH FROM
-                               LEAST(w.stop_at, c.until)
-                               - GREATEST(w.begin_at, c.opened_at))), 0) AS seconds,
-                           COALESCE(bool_or(
-                               c.until > w.begin_at AND c.until <= w.stop_at
-                           ), FALSE) AS until_at_work
-                      FROM calls c
-                 LEFT JOIN work w
-                        ON w.begin_at < c.until AND w.stop_at > c.opened_at
-                  GROUP BY c.id, c.done_at
-                ), judged AS (
-                    SELECT done_at, (seconds / 3600)::float AS hours,
-                           seconds < %(target)s
-                           OR (seconds = %(target)s AND until_at_work) AS within
-                      FROM timed
-                )
-                SELECT COUNT(*) FILTER (WHERE done_at IS NOT NULL OR NOT within),
-                       COUNT(*) FILTER (WHERE done_at IS NOT NULL AND within),
-                       COUNT(*) FILTER (WHERE NOT within),
-                       COUNT(*) FILTER (WHERE done_at IS NULL AND within),
-                       percentile_cont(0.5) WITHIN GROUP (ORDER BY hours)
-                           FILTER (WHERE done_at IS NOT NULL),
-                       percentile_cont(0.9) WITHIN GROUP (ORDER BY hours)
-                           FILTER (WHERE done_at IS NOT NULL)
-                  FROM judged
-                """,
-                begins=[begin for begin, _stop in intervals],
-                stops=[stop for _begin, stop in intervals],
-                calls=calls,
-                target=round(target_hours * 3600),
+        vendor = self.vendor_id.id
+        figures = (
+            self.env["telephony.vendor.call"]
+            ._telephony_measure(
+                self.company_id,
+                start,
+                end,
+                {term: {vendor: hours} for term, hours in targets.items()},
             )
+            .get(vendor, {})
         )
-        judged, within, beyond, pending, median, p90 = self.env.cr.fetchone()
+        keys = (
+            "call_count",
+            "within_count",
+            "beyond_count",
+            "pending_count",
+            "median_hours",
+            "p90_hours",
+        )
         return {
-            "call_count": judged,
-            "within_count": within,
-            "beyond_count": beyond,
-            "pending_count": pending,
-            "median_hours": median or 0.0,
-            "p90_hours": p90 or 0.0,
+            term: {key: figures.get(term, {}).get(key) or 0 for key in keys}
+            for term in targets
         }
 
     @api.model

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 
 class TelephonyComplianceReviewLine(models.Model):
@@ -8,7 +8,22 @@ class TelephonyComplianceReviewLine(models.Model):
 
     _name = "telephony.compliance.review.line"
     _description = "Compliance review checklist line"
+    _inherit = ["telephony.measured.guard"]
     _order = "review_id, sequence, id"
+    # Measured from the data, with the penalties the contract sets (4.2.4).
+    _telephony_measured = frozenset(
+        {
+            "call_count",
+            "within_count",
+            "beyond_count",
+            "pending_count",
+            "within_share",
+            "median_hours",
+            "p90_hours",
+            "availability",
+            "penalty",
+        }
+    )
 
     review_id = fields.Many2one(
         comodel_name="telephony.compliance.review",
@@ -75,13 +90,36 @@ class TelephonyComplianceReviewLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self.env["telephony.compliance.review"].browse(
+            [vals.get("review_id") for vals in vals_list]
+        )._check_draft()
+        self._telephony_check_measured(vals_list, creating=True)
+        if not self.env.su and any(
+            vals.get("term", "other") != "other" for vals in vals_list
+        ):
+            raise AccessError(self._telephony_measured_message())
         lines = super().create(vals_list)
         lines.review_id._check_draft()
         return lines
 
     def write(self, vals):
-        self.review_id._check_draft()
+        # The review it leaves and the one it would join.
+        reviews = self.review_id | self.review_id.browse(vals.get("review_id"))
+        reviews._check_draft()
+        self._telephony_check_measured([vals])
+        if not self.env.su and (
+            "term" in vals
+            or ("passed" in vals and any(line.term != "other" for line in self))
+        ):
+            raise AccessError(self._telephony_measured_message())
         return super().write(vals)
+
+    def _telephony_measured_message(self, fields=None):
+        return self.env._(
+            "The response, repair and availability lines are measured from the "
+            "data (Measure again); only the terms checked by hand are ticked by "
+            "hand."
+        )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):

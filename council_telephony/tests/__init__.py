@@ -22,4 +22,5 @@ from . import test_compliance
 from . import test_training
 from . import test_security
 from . import test_numbering_properties
+from . import test_measured_moments
 from . import test_migration

@@ -103,7 +103,21 @@ class TestComplianceReview(TelephonyMoneyCase):
         # 21.59 hours down is exactly 1%.
         start = datetime(2026, 2, 15)
         cls.env["telephony.outage"].create(
-            {"cause": "PBX", "start": start, "end": start + timedelta(seconds=77724)}
+            {
+                "cause": "PBX",
+                "start": start,
+                "end": start + timedelta(seconds=77724),
+                "vendor_id": cls.tadiran.id,
+            }
+        )
+        # Bezeq's line outage is not Tadiran's (4.2.4).
+        cls.env["telephony.outage"].create(
+            {
+                "cause": "Line cut",
+                "start": datetime(2026, 3, 2),
+                "end": datetime(2026, 3, 3),
+                "vendor_id": cls.bezeq.id,
+            }
         )
 
     def _review(self, **vals):

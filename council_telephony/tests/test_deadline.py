@@ -112,11 +112,14 @@ class TestDeadline(TelephonyCase):
             self.assertFalse(ticket.response_met_at)
             self.assertEqual(ticket.response_status, "on_track")
 
-    def test_compliance_is_averaged_in_reports(self):
-        with freeze_time("2026-11-29 06:00:00"):
-            tickets = self._ticket(
-                received_at=datetime(2026, 11, 29, 6, 0)
-            ) | self._ticket(received_at=datetime(2026, 11, 26, 6, 0))
+    def test_compliance_counts_every_fault_past_its_deadline(self):
+        """4.3.3, one definition: met in time, met late and not met by a
+        passed deadline all count; a fault whose deadline is ahead does not."""
+        with freeze_time("2026-11-29 06:00:00"):  # Sunday 08:00 in Israel
+            in_time = self._ticket(received_at=datetime(2026, 11, 29, 6, 0))
+            late = self._ticket(received_at=datetime(2026, 11, 26, 6, 0))
+            overdue = self._ticket(received_at=datetime(2026, 11, 25, 6, 0))
+            ahead = self._ticket(received_at=datetime(2026, 11, 29, 6, 0))
             self.env["telephony.vendor.call"].create(
                 [
                     {
@@ -124,14 +127,21 @@ class TestDeadline(TelephonyCase):
                         "vendor_id": self.tadiran.id,
                         "channel_type": "phone",
                     }
-                    for t in tickets
+                    for t in in_time | late
                 ]
             )
-        self.assertEqual(tickets.mapped("response_compliance"), [100, 0])
-        [group] = self.env["helpdesk.ticket"].read_group(
-            [("id", "in", tickets.ids)], ["response_compliance:avg"], []
-        )
-        self.assertEqual(group["response_compliance"], 50)
+            tickets = in_time | late | overdue | ahead
+            rows = self.env["telephony.response.compliance"].search(
+                [("ticket_id", "in", tickets.ids)]
+            )
+            self.assertEqual(
+                {row.ticket_id: row.outcome for row in rows},
+                {in_time: "in_time", late: "late", overdue: "overdue"},
+            )
+            [[average]] = self.env["telephony.response.compliance"]._read_group(
+                [("ticket_id", "in", tickets.ids)], [], ["compliance:avg"]
+            )
+            self.assertAlmostEqual(average, 100 / 3)
 
     def test_status_is_searchable(self):
         with freeze_time("2026-11-29 06:00:00"):
@@ -151,31 +161,81 @@ class TestDeadline(TelephonyCase):
             )
 
     def test_same_moments_as_planning_each_on_the_calendar(self):
-        """The deadline and its warning come from the day's work intervals,
-        read once and kept: they are the moments plan_hours gives, around
-        Thursdays, holidays, their eves and both changes of daylight saving
-        time, including warnings that fall before the report and deadlines
-        past the week read at once."""
+        """Deadlines, warnings, follow-ups and repair times are walked over
+        the council's working time read once a month: they are the moments
+        Odoo's own plan_hours gives, around Thursdays, holidays, their eves
+        and both changes of daylight saving time, forwards and backwards,
+        within the month and across it."""
         self.calendar._council_load_holidays(2027)
         company = self.company
+
+        def plan(hours, start):
+            return self.calendar.plan_hours(hours, start, compute_leaves=True)
+
         for first in (
             datetime(2026, 9, 17, 5, 0),  # Yom Kippur and its eve
             datetime(2026, 10, 21, 5, 0),  # summer time ends on 25.10
             datetime(2027, 3, 24, 5, 0),  # summer time starts on 26.3
+            datetime(2026, 12, 28, 5, 0),  # across the end of the year
         ):
             for step in range(0, 7 * 24 * 60, 173):
                 start = first + timedelta(minutes=step)
                 for hours, warning_hours in ((3, 1), (0.5, 1), (20, 4), (45, 1)):
-                    deadline = company._telephony_plan_hours(hours, start)
-                    expected = (
-                        deadline,
-                        company._telephony_plan_hours(-warning_hours, deadline),
-                    )
+                    deadline = plan(hours, start)
                     self.assertEqual(
                         company._telephony_deadline(hours, start, warning_hours),
-                        expected,
+                        (deadline, plan(-warning_hours, deadline)),
                         f"{start} + {hours} h, warned {warning_hours} h before",
                     )
+                self.assertEqual(
+                    company._telephony_plan_hours(-30, start),
+                    plan(-30, start),
+                    f"{start} - 30 h",
+                )
+
+    def test_rules_changed_later_keep_past_deadlines(self):
+        """4.3.3, C23: a deadline is fixed when the fault is received, by the
+        rules in force then. Changing the fault kind's hours or round the
+        clock, the warning, the calendar's hours or the calendar itself
+        applies to faults received after, and the figures of the past stand
+        (a ticket called in time stays in time)."""
+        with freeze_time("2026-11-29 06:00:00"):  # Sunday 08:00 in Israel
+            ticket = self._ticket(received_at=datetime(2026, 11, 29, 6, 0))
+            self.env["telephony.vendor.call"].create(
+                {
+                    "ticket_id": ticket.id,
+                    "vendor_id": self.tadiran.id,
+                    "channel_type": "phone",
+                    "opened_at": datetime(2026, 11, 29, 8, 30),
+                }
+            )
+        fixed = (ticket.response_deadline, ticket.response_warning_at)
+        self.assertEqual(
+            fixed, (datetime(2026, 11, 29, 9, 0), datetime(2026, 11, 29, 8, 0))
+        )
+        self.assertTrue(ticket.response_in_time)
+        other_calendar = self.calendar.copy({"name": "Around the clock"})
+        other_calendar.attendance_ids.write({"hour_from": 0, "hour_to": 24})
+        for change in (
+            lambda: self.cat_device.write({"telephony_response_hours": 1}),
+            lambda: self.cat_device.write({"telephony_round_the_clock": True}),
+            lambda: self.company.write({"telephony_at_risk_hours": 2.5}),
+            lambda: self.calendar.attendance_ids.write({"hour_from": 9}),
+            lambda: self.company.write({"telephony_calendar_id": other_calendar.id}),
+        ):
+            change()
+            self.env.flush_all()
+            ticket.invalidate_recordset()
+            self.assertEqual(
+                (ticket.response_deadline, ticket.response_warning_at), fixed
+            )
+            self.assertTrue(ticket.response_in_time)
+            self.assertEqual(ticket.response_status, "met")
+        # A fault received now follows the new rules: one hour around the
+        # clock.
+        with freeze_time("2026-11-29 06:00:00"):
+            later = self._ticket(received_at=datetime(2026, 11, 29, 6, 0))
+        self.assertEqual(later.response_deadline, datetime(2026, 11, 29, 7, 0))
 
     def test_new_holidays_and_hours_count_at_once(self):
         # Thursday 26.11.2026 14:30: Sunday 09:30, as above.

@@ -118,3 +118,34 @@ class TestFollowUp(TelephonyCase):
         self._run("2026-12-06 09:00:00")
         self.assertFalse(self._reminders())
         self.assertFalse(self.call.repair_overdue)
+
+    def test_a_closed_tickets_calls_are_left_alone(self):
+        """Closing settles a ticket's calls; a call left open on a closed
+        ticket (closed before this rule) is followed by no job: no reminder,
+        no flag, no escalation."""
+        self.call.action_cancel()
+        self.ticket.write(
+            {
+                "stage_id": self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done").id,
+                "resolution_summary": "Fixed by the IT division.",
+            }
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE telephony_vendor_call SET state = 'open' WHERE id = %s",
+            self.call.ids,
+        )
+        self.env.cr.execute(
+            "UPDATE helpdesk_ticket SET response_met_at = NULL WHERE id = %s",
+            self.ticket.ids,
+        )
+        self.env.invalidate_all()
+        self.assertTrue(self.ticket.closed)
+        self.assertEqual(self.call.state, "open")
+        self._run("2026-12-10 10:00:00", times=2)
+        with freeze_time("2026-12-10 10:00:00"):
+            self.env["helpdesk.ticket"]._cron_watch_response_deadlines()
+        self.assertFalse(self._reminders())
+        self.assertFalse(self.call.repair_overdue)
+        self.assertFalse(self.ticket.escalation_ids)
+        self.assertFalse(self.ticket.response_breach_notified_at)

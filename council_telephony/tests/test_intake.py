@@ -3,7 +3,7 @@ from datetime import timedelta
 from freezegun import freeze_time
 
 from odoo import fields
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 from .common import TelephonyCase
 
@@ -89,7 +89,17 @@ class TestIntake(TelephonyCase):
         with self.assertRaisesRegex(
             ValidationError, "cannot be received in the future"
         ):
-            ticket.received_at = fields.Datetime.now() + timedelta(minutes=5)
+            self.env["helpdesk.ticket"].with_user(self.agent).create(
+                {
+                    "name": "Called from the future",
+                    "description": "<p>Reported by phone.</p>",
+                    "category_id": self.cat_other.id,
+                    "received_at": fields.Datetime.now() + timedelta(minutes=5),
+                }
+            )
+        # Given at intake; afterwards the IT manager corrects it (C23).
+        with self.assertRaisesRegex(AccessError, "recorded by the system"):
+            ticket.received_at = received - timedelta(minutes=5)
 
     def _acks(self, tickets):
         return self.env["mail.mail"].search(

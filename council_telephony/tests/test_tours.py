@@ -81,6 +81,7 @@ class TestTours(TelephonyMoneyCase, HttpCase):
         self.assertEqual(call.vendor_id, self.bezeq)
         self.assertEqual(call.vendor_reference, "BZ-778812")
         self.assertEqual(call.opened_by_id, self.agent)
+        self.assertEqual(call.state, "resolved")
         self.assertEqual(ticket.response_status, "met")
         self.assertEqual(ticket.stage_id, self.done)
         self.assertEqual(

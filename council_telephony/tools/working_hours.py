@@ -1,10 +1,10 @@
 """Working hours counted over a calendar's work intervals, without the ORM.
 
-``resource.calendar.plan_hours`` reads the calendar's attendances and leaves
-on every call. The 3-hour deadline (4.3.3) and the moment it is at risk are
-two such plans, one forwards from the report and one backwards from the
-deadline: walking the intervals of one fetch gives both, with the same
-arithmetic as ``plan_hours``, so the same moments.
+The council's working time is read in one place (``resource.calendar.
+_council_work_intervals``, a month at a time); everything that counts working
+hours walks those intervals with the arithmetic of ``resource.calendar.
+plan_hours``, so deadlines, follow-ups, repair times and the durations the
+reports measure agree with each other and with Odoo's planning.
 """
 
 from datetime import timedelta
@@ -12,8 +12,8 @@ from datetime import timedelta
 
 def hours_after(intervals, hours):
     """The moment ``hours`` working hours into ``intervals`` (ordered
-    ``(start, stop)`` pairs, beginning at the moment counted from), or None
-    when they hold fewer hours."""
+    ``(start, stop)`` pairs, any iterable, beginning at the moment counted
+    from), or None when they hold fewer hours."""
     for start, stop in intervals:
         length = (stop - start).total_seconds() / 3600
         if hours <= length:
@@ -22,16 +22,29 @@ def hours_after(intervals, hours):
     return None
 
 
-def hours_before(intervals, moment, hours):
-    """The moment ``hours`` working hours before ``moment``, counted back over
-    the ``intervals`` that begin before it, or None when they hold fewer
-    hours."""
-    earlier = [
-        (start, min(stop, moment)) for start, stop in intervals if start < moment
-    ]
-    for start, stop in reversed(earlier):
+def hours_before(intervals, hours):
+    """The moment ``hours`` working hours before the end of ``intervals``
+    (``(start, stop)`` pairs latest first, the first one ending at the moment
+    counted back from), or None when they hold fewer hours."""
+    for start, stop in intervals:
         length = (stop - start).total_seconds() / 3600
         if hours <= length:
             return stop - timedelta(hours=hours)
         hours -= length
     return None
+
+
+def cumulative(intervals):
+    """The ordered ``intervals`` as three lists for SQL: their starts, their
+    ends, and the working seconds before each. The working seconds up to a
+    moment are then the seconds before the last interval starting at or
+    before it, plus what of that interval has passed (see
+    ``res.company._telephony_working_seconds_sql``)."""
+    starts, stops, before = [], [], []
+    elapsed = 0.0
+    for start, stop in intervals:
+        starts.append(start)
+        stops.append(stop)
+        before.append(elapsed)
+        elapsed += (stop - start).total_seconds()
+    return starts, stops, before

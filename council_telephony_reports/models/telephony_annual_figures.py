@@ -17,9 +17,11 @@ class TelephonyAnnualFigures(models.AbstractModel):
     @api.model
     def _figures(self, year, company=None):
         company = company or self.env.company
+        # The idle lines are today's, the same beside either year: read once.
+        idle = self._idle(company)
         this, last = (
-            self._year_figures(year, company),
-            self._year_figures(year - 1, company),
+            self._year_figures(year, company, idle),
+            self._year_figures(year - 1, company, idle),
         )
         return {"year": year, "company": company, "this": this, "last": last}
 
@@ -30,7 +32,7 @@ class TelephonyAnnualFigures(models.AbstractModel):
             for y in (year, year + 1)
         )
 
-    def _year_figures(self, year, company):
+    def _year_figures(self, year, company, idle=None):
         start, end = self._bounds(year, company)
         tickets = self.env["helpdesk.ticket"].with_context(active_test=False)
         domain = [
@@ -56,13 +58,21 @@ class TelephonyAnnualFigures(models.AbstractModel):
             domain, ["received_at:month"], ["__count"]
         ):
             by_month[month.month] += count
-        judged = tickets._read_group(
-            domain + [("response_met_at", "!=", False)],
-            ["response_in_time"],
-            ["__count"],
+        # 4.3.3: every fault whose deadline has passed or was met counts
+        # (telephony.response.compliance, the one definition).
+        outcomes = dict.fromkeys(("in_time", "late", "overdue"), 0)
+        outcomes.update(
+            self.env["telephony.response.compliance"]._read_group(
+                [
+                    ("company_id", "=", company.id),
+                    ("received_at", ">=", start),
+                    ("received_at", "<", end),
+                ],
+                ["outcome"],
+                ["__count"],
+            )
         )
-        in_time = sum(count for on_time, count in judged if on_time)
-        met = sum(count for _on_time, count in judged)
+        judged = sum(outcomes.values())
         usage = self.env["telephony.usage"]
         usage_domain = [
             ("company_id", "=", company.id),
@@ -87,18 +97,20 @@ class TelephonyAnnualFigures(models.AbstractModel):
                 ["budget_amount:sum", "approved_amount:sum", "paid_amount:sum"],
             )
         }
-        idle = self.env["telephony.idle.extension"]._read_group(
-            [("company_id", "=", company.id)], [], ["__count", "monthly_cost:sum"]
-        )[0]
+        idle = idle or self._idle(company)
         return {
             "tickets": sum(by_category.values()),
             "by_category": by_category,
             "by_vendor": by_vendor,
             "by_month": by_month,
-            "in_time": in_time,
-            "met": met,
-            "compliance": round(100.0 * in_time / met, 1) if met else None,
-            "vendors": self._vendor_performance(start, end, company),
+            "in_time": outcomes["in_time"],
+            "late": outcomes["late"],
+            "overdue": outcomes["overdue"],
+            "judged": judged,
+            "compliance": (
+                round(100.0 * outcomes["in_time"] / judged, 1) if judged else None
+            ),
+            "vendors": self._vendor_performance(year, start, end, company),
             "usage": by_department,
             "usage_total": tuple(
                 sum(values[i] for values in by_department.values()) for i in range(3)
@@ -106,12 +118,19 @@ class TelephonyAnnualFigures(models.AbstractModel):
             "availability": self.env["telephony.outage"]._availability(
                 date(year, 1, 1), date(year, 12, 31), company
             ),
+            "availability_target": company.telephony_availability_target,
             "spend": spend,
             "reviews": self._compliance_reviews(year, company),
             "training": self._training(year, company),
             "idle_count": idle[0],
             "idle_monthly_cost": idle[1] or 0.0,
         }
+
+    def _idle(self, company):
+        """Extensions and lines idle today, and what they cost a month."""
+        return self.env["telephony.idle.extension"]._read_group(
+            [("company_id", "=", company.id)], [], ["__count", "monthly_cost:sum"]
+        )[0]
 
     def _compliance_reviews(self, year, company):
         """Per vendor: reviews closed for periods ending in the year, how many
@@ -179,42 +198,52 @@ class TelephonyAnnualFigures(models.AbstractModel):
             "untrained": untrained,
         }
 
-    def _vendor_performance(self, start, end, company):
-        """Per vendor: calls opened, median hours from report to call and from
-        call to resolution, share resolved."""
-        self.env["telephony.vendor.call"].flush_model()
-        self.env["helpdesk.ticket"].flush_model()
-        self.env.cr.execute(
-            """
-            SELECT v.name->>%(lang)s, v.name->>'en_US', COUNT(*),
-                   percentile_cont(0.5) WITHIN GROUP (ORDER BY
-                       EXTRACT(EPOCH FROM c.opened_at - t.received_at) / 3600),
-                   percentile_cont(0.5) WITHIN GROUP (ORDER BY
-                       EXTRACT(EPOCH FROM c.resolved_at - c.opened_at) / 3600),
-                   COUNT(*) FILTER (WHERE c.state = 'resolved')
-              FROM telephony_vendor_call c
-              JOIN helpdesk_ticket t ON t.id = c.ticket_id
-              JOIN telephony_vendor v ON v.id = c.vendor_id
-             WHERE t.company_id = %(company)s
-               AND c.opened_at >= %(start)s AND c.opened_at < %(end)s
-             GROUP BY v.id, v.name
-             ORDER BY 3 DESC
-            """,
-            {
-                "lang": self.env.lang or "en_US",
-                "company": company.id,
-                "start": start,
-                "end": end,
-            },
+    def _vendor_performance(self, year, start, end, company):
+        """Per vendor with calls or outages in the year (4.2.4): the calls
+        opened and how many were resolved; the median and 90th percentile of
+        the response and the repair times in working hours, as compliance
+        reviews measure them (``telephony.vendor.call._telephony_measure``);
+        the availability of the vendor's part of the service (its own
+        outages)."""
+        measured = self.env["telephony.vendor.call"]._telephony_measure(
+            company, start, end
         )
-        rows = self.env.cr.fetchall()
-        return [
-            {
-                "vendor": name or name_en,
-                "calls": calls,
-                "to_call_hours": to_call,
-                "repair_hours": repair,
-                "resolved": resolved,
-            }
-            for name, name_en, calls, to_call, repair, resolved in rows
-        ]
+        outages = self.env["telephony.outage"]
+        vendors = (
+            self.env["telephony.vendor"].browse(measured)
+            | outages.search(
+                [
+                    ("company_id", "=", company.id),
+                    ("vendor_id", "!=", False),
+                    ("start", "<", end),
+                    "|",
+                    ("end", "=", False),
+                    ("end", ">", start),
+                ]
+            ).vendor_id
+        )
+        nothing = {"calls": 0, "done": 0, "median_hours": None, "p90_hours": None}
+        rows = []
+        for vendor in vendors.sorted(
+            lambda v: (
+                -measured.get(v.id, {}).get("response", nothing)["calls"],
+                v.name,
+            )
+        ):
+            response = measured.get(vendor.id, {}).get("response", nothing)
+            repair = measured.get(vendor.id, {}).get("repair", nothing)
+            rows.append(
+                {
+                    "vendor": vendor.name,
+                    "calls": response["calls"],
+                    "resolved": repair["done"],
+                    "response_median": response["median_hours"],
+                    "response_p90": response["p90_hours"],
+                    "repair_median": repair["median_hours"],
+                    "repair_p90": repair["p90_hours"],
+                    "availability": outages._availability(
+                        date(year, 1, 1), date(year, 12, 31), company, vendor
+                    ),
+                }
+            )
+        return rows

@@ -39,6 +39,12 @@ class TelephonyWeeklyReport(models.Model):
     ticket_count = fields.Integer(
         string="Number of calls", compute="_compute_ticket_ids"
     )
+    vendor_call_ids = fields.Many2many(
+        comodel_name="telephony.vendor.call",
+        string="Vendor calls opened",
+        compute="_compute_vendor_call_ids",
+        help="Vendor calls opened during the week, also on faults received before it.",
+    )
     sent_at = fields.Datetime(string="Sent at", readonly=True, copy=False)
     attachment_id = fields.Many2one(
         comodel_name="ir.attachment", string="PDF", readonly=True, copy=False
@@ -90,6 +96,23 @@ class TelephonyWeeklyReport(models.Model):
             report.ticket_ids = tickets.browse(ids[company][first:last])
             report.ticket_count = len(report.ticket_ids)
 
+    @api.depends("period_start", "period_end", "company_id")
+    def _compute_vendor_call_ids(self):
+        calls = self.env["telephony.vendor.call"]
+        for report in self:
+            report.vendor_call_ids = (
+                calls.search(
+                    [
+                        ("company_id", "=", report.company_id.id),
+                        ("opened_at", ">", report.period_start),
+                        ("opened_at", "<=", report.period_end),
+                    ],
+                    order="opened_at",
+                )
+                if report.period_start and report.period_end
+                else calls
+            )
+
     # === Weeks === #
 
     def _local(self, utc_naive, company=None):
@@ -104,20 +127,18 @@ class TelephonyWeeklyReport(models.Model):
 
     @api.model
     def _working_day_checker(self, company):
-        """Whether a local date has working hours on the council's calendar
-        (holidays closed, eves closing early still count)."""
-        calendar = company.telephony_calendar_id
-        tz = company._telephony_tz()
-        cache = {}
+        """Whether a local date has working time on the council's calendar
+        (holidays closed, eves closing early still count), read as the 3-hour
+        rule reads it (``res.company._telephony_work_intervals``)."""
 
         def is_working_day(day):
-            if day not in cache:
-                start = tz.localize(datetime.combine(day, time.min))
-                intervals = calendar._work_intervals_batch(
-                    start, start + timedelta(days=1)
+            start = datetime.combine(day, time.min)
+            return bool(
+                company._telephony_work_intervals(
+                    self._utc(start, company),
+                    self._utc(start + timedelta(days=1), company),
                 )
-                cache[day] = bool(list(intervals[False]))
-            return cache[day]
+            )
 
         return is_working_day
 
@@ -240,20 +261,51 @@ class TelephonyWeeklyReport(models.Model):
         return lines
 
     def _report_summary(self):
+        """The week's counts; the 3-hour rule's as every report counts it
+        (``telephony.response.compliance``): met in time, deadline missed
+        (met late or not met), or still ahead."""
         self.ensure_one()
         tickets = self.ticket_ids
-        statuses = Counter(tickets.mapped("response_status"))
+        outcomes = dict(
+            self.env["telephony.response.compliance"]._read_group(
+                [("ticket_id", "in", tickets.ids)], ["outcome"], ["__count"]
+            )
+        )
+        judged = sum(outcomes.values())
         return {
             "total": len(tickets),
             "open": len(tickets.filtered(lambda t: not t.closed)),
             "closed": len(tickets.filtered("closed")),
-            "in_time": statuses["met"],
-            "late": statuses["breached"],
-            "pending": statuses["on_track"] + statuses["at_risk"],
+            "in_time": outcomes.get("in_time", 0),
+            "late": outcomes.get("late", 0) + outcomes.get("overdue", 0),
+            "pending": len(tickets) - judged,
+            "vendor_calls": len(self.vendor_call_ids),
             "by_vendor": Counter(
                 t.telephony_vendor_id.name or self.env._("IT division") for t in tickets
             ),
         }
+
+    def _report_call_lines(self):
+        """One line per vendor call opened in the week, as the report prints
+        it: also calls on faults received in earlier weeks."""
+        self.ensure_one()
+        states = dict(
+            self.env["telephony.vendor.call"]
+            ._fields["state"]
+            ._description_selection(self.env)
+        )
+        return [
+            {
+                "call": call,
+                "ticket": call.ticket_id,
+                "opened_at": self._local(call.opened_at),
+                "received_at": self._local(call.ticket_id.received_at),
+                "vendor": call.vendor_id.name,
+                "reference": call.vendor_reference or "",
+                "state": states.get(call.state, ""),
+            }
+            for call in self.vendor_call_ids
+        ]
 
     def action_print(self):
         return self.env.ref(

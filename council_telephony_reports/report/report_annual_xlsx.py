@@ -28,6 +28,16 @@ class ReportAnnualXlsx(models.AbstractModel):
                     this["availability"],
                     last["availability"],
                 ),
+                (
+                    self.env._("Availability target (%)"),
+                    this["availability_target"],
+                    None,
+                ),
+                (
+                    self.env._("Faults judged by the 3-hour rule"),
+                    this["judged"],
+                    last["judged"],
+                ),
                 (self.env._("Calls"), this["usage_total"][0], last["usage_total"][0]),
                 (self.env._("Minutes"), this["usage_total"][1], last["usage_total"][1]),
                 (self.env._("Cost"), this["usage_total"][2], last["usage_total"][2]),
@@ -122,17 +132,23 @@ class ReportAnnualXlsx(models.AbstractModel):
                 [
                     "",
                     self.env._("Calls"),
-                    self.env._("Hours to vendor call (median)"),
-                    self.env._("Hours to repair (median)"),
                     self.env._("Resolved"),
+                    self.env._("Response, median (working hours)"),
+                    self.env._("Response, 90th percentile (working hours)"),
+                    self.env._("Repair, median (working hours)"),
+                    self.env._("Repair, 90th percentile (working hours)"),
+                    self.env._("Availability (%)"),
                 ],
                 [
                     (
                         v["vendor"],
                         v["calls"],
-                        v["to_call_hours"],
-                        v["repair_hours"],
                         v["resolved"],
+                        v["response_median"],
+                        v["response_p90"],
+                        v["repair_median"],
+                        v["repair_p90"],
+                        v["availability"],
                     )
                     for v in this["vendors"]
                 ],

@@ -4,6 +4,7 @@ from . import test_translations
 from . import test_usage_csv
 from . import test_usage_import
 from . import test_annual_report
+from . import test_figures_differential
 from . import test_security
 from . import test_usage_properties
 from . import test_tours

@@ -110,10 +110,15 @@ class TestAnnualReport(UsageImportCase, TelephonyMoneyCase):
         self.assertEqual(added("by_month", 5), 2)
         self.assertEqual(added("by_vendor", self.tadiran.name), 2)
         self.assertEqual(added("by_vendor", self.bezeq.name), 1)
+        # 4.3.3: every fault past its deadline counts. Before 18.0.1.3 this
+        # test asserted 1 in time of 2 "met", leaving out the line repair
+        # never called and the internal fault never resolved.
         self.assertEqual(added("in_time"), 1)
-        self.assertEqual(added("met"), 2)
+        self.assertEqual(added("late"), 1)
+        self.assertEqual(added("overdue"), 2)
+        self.assertEqual(added("judged"), 4)
         self.assertEqual(
-            this["compliance"], round(100.0 * this["in_time"] / this["met"], 1)
+            this["compliance"], round(100.0 * this["in_time"] / this["judged"], 1)
         )
         self.assertEqual(this["usage_total"], (160, 400.0, 90.0))
         self.assertEqual(last["usage_total"], (80, 200.0, 45.0))
@@ -122,12 +127,20 @@ class TestAnnualReport(UsageImportCase, TelephonyMoneyCase):
         )
         self.assertAlmostEqual(this["availability"], round(100 * (1 - 8 / 8760), 3))
         self.assertEqual(last["availability"], 100.0)
+        self.assertEqual(
+            this["availability_target"], self.company.telephony_availability_target
+        )
         tadiran = [v for v in this["vendors"] if v["vendor"] == self.tadiran.name][0]
         self.assertEqual(tadiran["calls"], 2)
         self.assertEqual(tadiran["resolved"], 2)
-        # Median of 1 h and 24 h to the call; of 4 h and 8 h to the repair.
-        self.assertAlmostEqual(tadiran["to_call_hours"], 12.5)
-        self.assertAlmostEqual(tadiran["repair_hours"], 6.0)
+        # Working hours from opening to the repair (the response, as nothing
+        # came between): 4 (Sunday 10:00-14:00) and 7 (Tuesday 09:00 to
+        # closing; repaired at 17:00), as compliance reviews measure them.
+        for key in ("response", "repair"):
+            self.assertAlmostEqual(tadiran[f"{key}_median"], 5.5)
+            self.assertAlmostEqual(tadiran[f"{key}_p90"], 4 + 0.9 * 3)
+        # The PBX outage is no vendor's: Tadiran's availability is whole.
+        self.assertEqual(tadiran["availability"], 100.0)
         spent = this["spend"][self.tadiran.display_name]
         spent_before = before["spend"].get(self.tadiran.display_name, (0, 0, 0))
         budgets = self.env["telephony.budget"].search(
@@ -154,6 +167,19 @@ class TestAnnualReport(UsageImportCase, TelephonyMoneyCase):
         self.assertEqual(
             last["training"]["sessions"], before_last["training"]["sessions"]
         )
+
+    def test_a_fault_never_called_counts_against_compliance(self):
+        """4.3.3: a fault whose deadline passed with no vendor call used to be
+        left out, and the year stayed at 100 %; it counts, as not met."""
+        figures = self.env["telephony.annual.figures"]
+        before = figures._figures(2026)["this"]
+        with freeze_time(datetime(2026, 6, 7, 6, 0)):
+            self._ticket(self.cat_line_repair, received_at=datetime(2026, 6, 7, 6, 0))
+        after = figures._figures(2026)["this"]
+        self.assertEqual(after["judged"], before["judged"] + 1)
+        self.assertEqual(after["overdue"], before["overdue"] + 1)
+        self.assertEqual(after["in_time"], before["in_time"])
+        self.assertLess(after["compliance"], before["compliance"])
 
     def test_pdf_in_hebrew_right_to_left(self):
         self._enable_hebrew()

@@ -135,10 +135,58 @@ class TestWeeklyReport(TelephonyCase):
     def test_a_new_report_hour_neither_overlaps_nor_leaves_a_gap(self):
         self._run("2026-12-03 10:30:00")  # week ending Thursday 12:00
         self.company.telephony_weekly_report_hour = 14.0
-        self._run("2026-12-03 12:30:00")  # 14:30 the same Thursday
+        # 14:30 the same Thursday: no two-hour "week" mailed that day.
+        self._run("2026-12-03 12:30:00")
+        self.assertEqual(self._local_ends(), ["2026-12-03 12:00"])
+        self.assertEqual(len(self._sent_mails()), 1)
+        # The new hour from the next week on.
+        self._run("2026-12-10 11:30:00")  # 13:30
+        self.assertEqual(len(self._local_ends()), 1)
+        self._run("2026-12-10 12:30:00")  # 14:30
+        self.assertEqual(self._local_ends()[-1], "2026-12-10 14:00")
         weeks = self.reports.search([], order="period_end")
         for previous, following in zip(weeks, weeks[1:], strict=False):
             self.assertEqual(previous.period_end, following.period_start)
+
+    def test_every_vendor_call_opened_in_the_week_is_listed(self):
+        """4.3.8: the calls opened that week, also on faults received
+        before it, each with its status; the 3-hour figures as every report
+        counts them."""
+        # July 2027, away from the demo data's weeks.
+        with freeze_time("2027-07-05 07:00:00"):  # Monday of the week before
+            older = self._ticket(received_at=datetime(2027, 7, 5, 7, 0))
+        with freeze_time("2027-07-13 07:00:00"):
+            call = self.env["telephony.vendor.call"].create(
+                {
+                    "ticket_id": older.id,
+                    "vendor_id": self.tadiran.id,
+                    "channel_type": "phone",
+                    "vendor_reference": "TD-OLDER",
+                }
+            )
+            fresh = self._ticket(received_at=datetime(2027, 7, 13, 7, 0))
+        self._run("2027-07-15 10:30:00")
+        report = self.reports.search([], order="period_end desc", limit=1)
+        self.assertEqual(report.vendor_call_ids, call)
+        self.assertNotIn(older, report.ticket_ids)
+        self.assertIn(fresh, report.ticket_ids)
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html(
+                "council_telephony_reports.action_report_weekly", report.ids
+            )[0]
+            .decode()
+        )
+        self.assertIn(call.name, html)
+        self.assertIn("TD-OLDER", html)
+        self.assertIn(older.number, html)
+        with freeze_time("2027-07-15 10:30:00"):
+            summary = report._report_summary()
+        self.assertEqual(summary["vendor_calls"], 1)
+        # The fault received on Tuesday has no call and its deadline passed.
+        self.assertEqual(summary["late"], 1)
+        self.assertEqual(summary["in_time"], 0)
+        self.assertEqual(summary["pending"], 0)
 
     def test_content_in_english(self):
         with freeze_time("2026-12-01 07:00:00"):

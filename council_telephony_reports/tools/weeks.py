@@ -41,16 +41,23 @@ def week_of(moment, report_time, is_working_day):
 
 
 def weeks_between(after, until, report_time, is_working_day):
-    """The consecutive weeks whose end is after ``after`` and not after ``until``."""
+    """The consecutive weeks whose end is after ``after`` (the end of the
+    last week sent) and not after ``until``.
+
+    Each week starts exactly where the previous one ended, and ends at the
+    cut-off of the next Thursday whose week ``after`` did not close, by the
+    report time and calendar in force now. A week closed on a day is not
+    closed again that day: a report time moved on a Thursday takes effect
+    from the next week, with no two-hour week in between."""
     weeks = []
-    # Start exactly where the last week ended, even if the report hour or the
-    # calendar changed since: no overlap, no gap.
     start = after
-    end = week_of(after + timedelta(microseconds=1), report_time, is_working_day)[1]
+    thursday = after.date() + timedelta(days=(THURSDAY - after.weekday()) % 7)
+    end = cutoff(thursday, report_time, is_working_day)
+    while end.date() <= after.date():
+        thursday += timedelta(days=7)
+        end = cutoff(thursday, report_time, is_working_day)
     while end <= until:
         weeks.append((start, end))
-        following = week_of(
-            end + timedelta(microseconds=1), report_time, is_working_day
-        )
-        start, end = end, following[1]
+        thursday += timedelta(days=7)
+        start, end = end, cutoff(thursday, report_time, is_working_day)
     return weeks

@@ -3,7 +3,8 @@ import { registry } from "@web/core/registry";
 /**
  * 4.3.3 to 4.3.7 in the back office, in Hebrew: the IT agent opens the
  * vendor's call from the ticket, records the reference the vendor gave on the
- * phone, and closes the ticket with how the fault was handled.
+ * phone, marks the call resolved when the vendor has fixed the fault, and
+ * closes the ticket with how the fault was handled.
  * Started on the ticket's form (tests/test_tours.py).
  */
 registry.category("web_tour.tours").add("council_telephony_agent_vendor_call", {
@@ -29,14 +30,24 @@ registry.category("web_tour.tours").add("council_telephony_agent_vendor_call", {
                 ".o_form_view:has(.o_field_widget[name='opened_by_id']) .o_field_widget[name='vendor_reference'] input:value(BZ-778812)",
         },
         {
+            content: "Bezeq fixed the line: the call is resolved",
+            trigger: ".o_form_view button[name='action_resolve']",
+            run: "click",
+        },
+        {
+            content: "The call is resolved",
+            trigger:
+                ".o_statusbar_status button.o_arrow_button_current:contains('טופלה')",
+        },
+        {
             content: "Back to the ticket",
             trigger: ".o_breadcrumb a:contains('אין חיבור בקו')",
             run: "click",
         },
         {
-            content: "The ticket moved to 'vendor call opened'",
+            content: "The ticket moved to 'resolved' with its call (closing settles the calls first)",
             trigger:
-                ".o_statusbar_status button.o_arrow_button_current:contains('נפתחה קריאה לספק')",
+                ".o_statusbar_status button.o_arrow_button_current:contains('טופלה')",
         },
         {
             content: "Open the 'how it was handled' tab",
