@@ -4,7 +4,12 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-ODOO_SRC=${ODOO_SRC:-/opt/odoo}
+ODOO_SRC=${ODOO_SRC:-}        # the council's own Odoo 18 tree: when given, always used
+ODOO_DEFAULT_SRC=${ODOO_DEFAULT_SRC:-/opt/odoo}
+# The official Odoo 18.0 Community source, got when no tree is given or found: the
+# repository and the commit it is pinned to (git checks the content against the hash).
+ODOO_GIT_URL=${ODOO_GIT_URL:-https://github.com/odoo/odoo.git}
+ODOO_GIT_COMMIT=${ODOO_GIT_COMMIT:-5500e239e4bfb76eca3515dba02d0f1668810b58}
 VENV=${COUNCIL_VENV:-$ROOT/.venv}
 STATE=$ROOT/.local            # git-ignored: cluster, sockets, logs, Odoo config and filestore
 PGDATA_DIR=$STATE/pgdata
@@ -17,19 +22,50 @@ ADDONS="council_telephony,council_telephony_reports"
 log() { printf '[council] %s\n' "$*" >&2; }
 die() { printf '[council] %s\n' "$*" >&2; exit 2; }
 
-# --- Odoo: the council's own tree, never downloaded here -------------------------------
+# --- Odoo: the council's own tree, else one found here, else the official source -------
+is_odoo_tree() { [ -f "$1/odoo/release.py" ]; }
+
 find_odoo() {
-    if [ -f "$ODOO_SRC/odoo/release.py" ]; then
+    local fetched=$STATE/odoo
+    if [ -n "$ODOO_SRC" ]; then
+        is_odoo_tree "$ODOO_SRC" ||
+            die "Odoo 18 not found: set ODOO_SRC to an Odoo 18.0 source tree (now '$ODOO_SRC')."
         ODOO_PKG_PARENT=$ODOO_SRC
+    elif is_odoo_tree "$ODOO_DEFAULT_SRC"; then
+        ODOO_PKG_PARENT=$ODOO_DEFAULT_SRC
     elif ODOO_PKG_PARENT=$(python3 -c 'import importlib.util, os; print(os.path.dirname(importlib.util.find_spec("odoo").submodule_search_locations[0]))' 2>/dev/null); then
         :
     else
-        die "Odoo 18 not found: set ODOO_SRC to an Odoo 18.0 source tree (now '$ODOO_SRC'), or make 'odoo' importable."
+        [ -f "$fetched/.council-commit" ] && [ "$(cat "$fetched/.council-commit")" = "$ODOO_GIT_COMMIT" ] ||
+            fetch_odoo "$fetched"
+        ODOO_PKG_PARENT=$fetched
     fi
     local version
     version=$(python3 -c 'import sys; ns = {}; exec(open(sys.argv[1]).read(), ns); print(ns["series"])' \
         "$ODOO_PKG_PARENT/odoo/release.py" 2>/dev/null || true)
     [ "$version" = "18.0" ] || die "Odoo at $ODOO_PKG_PARENT is version '${version:-unknown}', not 18.0: set ODOO_SRC to an Odoo 18.0 tree."
+}
+
+# A shallow clone of the pinned commit only, into the git-ignored .local/; the marker is
+# written last, so an interrupted download is started again, never half used.
+fetch_odoo() {
+    local dest=$1 tmp=$1.partial
+    command -v git >/dev/null ||
+        die "Odoo 18 not found and git is missing to get it: set ODOO_SRC to an Odoo 18.0 source tree."
+    mkdir -p "$STATE"
+    # Asked first, so that without a network the one line printed is why it stops.
+    git ls-remote --heads "$ODOO_GIT_URL" 18.0 >"$STATE/odoo-fetch.log" 2>&1 ||
+        die "Odoo 18 not found, and getting it from $ODOO_GIT_URL failed (no network?): set ODOO_SRC to an Odoo 18.0 source tree."
+    log "no Odoo tree given (ODOO_SRC) or found: getting Odoo 18.0 Community $ODOO_GIT_COMMIT from $ODOO_GIT_URL into $dest"
+    rm -rf "$tmp" && mkdir -p "$tmp"
+    if ! { git -C "$tmp" init -q &&
+        git -C "$tmp" fetch -q --depth 1 "$ODOO_GIT_URL" "$ODOO_GIT_COMMIT" &&
+        git -C "$tmp" -c advice.detachedHead=false checkout -q FETCH_HEAD; } >>"$STATE/odoo-fetch.log" 2>&1; then
+        rm -rf "$tmp"
+        die "Odoo 18 not found, and getting $ODOO_GIT_COMMIT from $ODOO_GIT_URL failed (log: $STATE/odoo-fetch.log): set ODOO_SRC to an Odoo 18.0 source tree."
+    fi
+    rm -rf "$dest" && mv "$tmp" "$dest"
+    echo "$ODOO_GIT_COMMIT" > "$dest/.council-commit"
 }
 
 # Both layouts: the git one (addons/ beside odoo/) and the nightly one (all in odoo/addons).

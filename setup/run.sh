@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Start Odoo with the council's telephony addons and demo data on a local PostgreSQL.
-#   ODOO_SRC      an Odoo 18.0 tree (default /opt/odoo)
+#   ODOO_SRC      the council's Odoo 18.0 tree (else /opt/odoo, an importable odoo, or the
+#                 official source, got once into .local/odoo: see the README)
 #   ODOO_PORT     HTTP port (default 8069)
 #   COUNCIL_DB    database (default council_demo)
 source "$(dirname "$0")/lib.sh"

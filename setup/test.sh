@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run the whole test suite against a real Odoo 18 and a real PostgreSQL:
 # a fresh database with both addons installed, then pytest (pytest-odoo).
-#   ODOO_SRC        an Odoo 18.0 tree (default /opt/odoo)
+#   ODOO_SRC        the council's Odoo 18.0 tree (else /opt/odoo, an importable odoo, or the
+#                   official source, got once into .local/odoo: see the README)
 #   COUNCIL_TEST_DB test database (default council_test), recreated each run
 # Extra arguments go to pytest (e.g. -k portal, -x).
 source "$(dirname "$0")/lib.sh"
