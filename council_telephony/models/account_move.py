@@ -106,7 +106,9 @@ class AccountMove(models.Model):
 
     @api.depends("partner_id", "move_type")
     def _compute_telephony_vendor_id(self):
-        vendors = self.env["telephony.vendor"].sudo().search([])
+        vendors = (
+            self.env["telephony.vendor"].sudo().search([("partner_id", "!=", False)])
+        )
         for move in self:
             vendor = move._telephony_vendor_of(vendors)
             move.telephony_vendor_id = vendor
@@ -441,7 +443,9 @@ class AccountMove(models.Model):
 
     def _post(self, soft=True):
         bills = self.filtered(lambda m: m.move_type in BILL_TYPES)
-        vendors = self.env["telephony.vendor"].sudo().search([])
+        vendors = (
+            self.env["telephony.vendor"].sudo().search([("partner_id", "!=", False)])
+        )
         stale = bills.filtered(
             lambda m: bool(m._telephony_vendor_of(vendors)) != m.is_telephony_bill
         )

@@ -40,7 +40,7 @@ class TelephonyBillEvent(models.Model):
         "telephony.bill.payment": ["bill_id", "payment_move_id", "date", "amount"],
     }
 
-    bill_id = fields.Many2one(comodel_name="account.move", string="Bill", readonly=True)
+    bill_id = fields.Many2one(comodel_name="account.move", readonly=True)
     vendor_id = fields.Many2one(comodel_name="telephony.vendor", readonly=True)
     company_id = fields.Many2one(comodel_name="res.company", readonly=True)
     kind = fields.Selection(

@@ -40,7 +40,7 @@ class TelephonyBillPayment(models.Model):
     budget_id = fields.Many2one(comodel_name="telephony.budget", readonly=True)
     budget_state = fields.Selection(
         selection=[("budget", "In its budget"), ("none", "No budget")],
-        string="Budget or not",
+        string="Budget status",
         readonly=True,
     )
     contract_id = fields.Many2one(comodel_name="telephony.contract", readonly=True)
