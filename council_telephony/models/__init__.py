@@ -30,6 +30,7 @@ from . import tier_review
 from . import telephony_spend
 from . import telephony_bill_payment
 from . import telephony_bill_event
+from . import mail_message
 from . import telephony_compliance_review
 from . import telephony_compliance_review_line
 from . import telephony_training_session

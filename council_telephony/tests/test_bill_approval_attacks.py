@@ -242,6 +242,26 @@ class TestBillApprovalAttacks(TelephonyMoneyCase, HttpCase):
         )
         self.assertEqual(to_pay, self.approved.ids)
 
+    def test_6_the_trail_is_not_rewritten(self):
+        self.approved.with_user(self.treasury).action_post()
+        posted = self.env["mail.message"].search(
+            [
+                ("model", "=", "account.move"),
+                ("res_id", "=", self.approved.id),
+                (
+                    "subtype_id",
+                    "=",
+                    self.env.ref("council_telephony.mt_telephony_bill_posted").id,
+                ),
+            ]
+        )
+        self.assertEqual(len(posted), 1)
+        self._refused(self.treasury, "mail.message", "unlink", posted.ids)
+        self._refused(
+            self.treasury, "mail.message", "write", posted.ids, {"body": "Nothing"}
+        )
+        self.assertTrue(posted.exists())
+
     # === 7. Around the vendor === #
 
     def test_7_the_vendor_decides_whatever_its_partner(self):
