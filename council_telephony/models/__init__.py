@@ -24,9 +24,13 @@ from . import telephony_contract_price
 from . import telephony_contract_penalty
 from . import telephony_budget
 from . import account_move
+from . import account_move_line
+from . import tier_validation
 from . import tier_review
 from . import telephony_spend
 from . import telephony_bill_payment
+from . import telephony_bill_event
+from . import mail_message
 from . import telephony_compliance_review
 from . import telephony_compliance_review_line
 from . import telephony_training_session

@@ -65,6 +65,12 @@ class ResCompany(models.Model):
         help="Receives escalations, deadline alerts and the weekly report "
         "(4.1.2, 4.3.9).",
     )
+    telephony_one_person_approval = fields.Boolean(
+        string="One person may enter, approve and pay a bill",
+        help="Four eyes (4.2.2): by default the IT manager does not approve a "
+        "telephony bill they entered, and whoever approved it does not pay "
+        "it. Tick only if the council is too small for that.",
+    )
 
     def _telephony_tz(self):
         """The council's time zone: its working calendar's."""

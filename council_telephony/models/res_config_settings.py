@@ -26,6 +26,9 @@ class ResConfigSettings(models.TransientModel):
     telephony_availability_target = fields.Float(
         related="company_id.telephony_availability_target", readonly=False
     )
+    telephony_one_person_approval = fields.Boolean(
+        related="company_id.telephony_one_person_approval", readonly=False
+    )
 
     @api.constrains("telephony_extension_min_digits", "telephony_extension_max_digits")
     def _check_telephony_extension_digits(self):

@@ -4,7 +4,8 @@ from odoo import fields, models, tools
 class TelephonyBillPayment(models.Model):
     """Every payment of a telephony vendor bill (4.2.3): one row per
     reconciliation of the bill with a payment (or a refund), read from
-    accounting, by vendor, contract and year."""
+    accounting, by vendor, contract and year — also of a bill with no
+    contract or budget for its date ("no budget")."""
 
     _name = "telephony.bill.payment"
     _description = "Telephony bill payment"
@@ -19,7 +20,16 @@ class TelephonyBillPayment(models.Model):
             "max_date",
         ],
         "account.move.line": ["move_id"],
-        "account.move": ["telephony_budget_id", "move_type"],
+        "account.move": [
+            "telephony_budget_id",
+            "telephony_contract_id",
+            "telephony_vendor_id",
+            "is_telephony_bill",
+            "invoice_date",
+            "date",
+            "company_id",
+            "move_type",
+        ],
         "telephony.budget": ["contract_id", "year"],
     }
 
@@ -28,6 +38,11 @@ class TelephonyBillPayment(models.Model):
         comodel_name="account.move", string="Payment", readonly=True
     )
     budget_id = fields.Many2one(comodel_name="telephony.budget", readonly=True)
+    budget_state = fields.Selection(
+        selection=[("budget", "In its budget"), ("none", "No budget")],
+        string="Budget status",
+        readonly=True,
+    )
     contract_id = fields.Many2one(comodel_name="telephony.contract", readonly=True)
     vendor_id = fields.Many2one(comodel_name="telephony.vendor", readonly=True)
     company_id = fields.Many2one(comodel_name="res.company", readonly=True)
@@ -42,16 +57,23 @@ class TelephonyBillPayment(models.Model):
             f"""
             CREATE VIEW {self._table} AS (
                 SELECT apr.id, bill.id AS bill_id, other.move_id AS payment_move_id,
-                       b.id AS budget_id, b.contract_id, b.vendor_id, b.company_id,
-                       b.year, apr.max_date AS date,
+                       b.id AS budget_id,
+                       CASE WHEN b.id IS NULL THEN 'none' ELSE 'budget' END
+                           AS budget_state,
+                       bill.telephony_contract_id AS contract_id,
+                       bill.telephony_vendor_id AS vendor_id, bill.company_id,
+                       COALESCE(b.year, EXTRACT(
+                           YEAR FROM COALESCE(bill.invoice_date, bill.date)
+                       )::int) AS year,
+                       apr.max_date AS date,
                        CASE WHEN bill.move_type = 'in_refund'
                             THEN -apr.amount ELSE apr.amount END AS amount
                   FROM account_partial_reconcile apr
                   JOIN account_move_line bl
                     ON bl.id IN (apr.debit_move_id, apr.credit_move_id)
                   JOIN account_move bill
-                    ON bill.id = bl.move_id AND bill.telephony_budget_id IS NOT NULL
-                  JOIN telephony_budget b ON b.id = bill.telephony_budget_id
+                    ON bill.id = bl.move_id AND bill.is_telephony_bill
+                  LEFT JOIN telephony_budget b ON b.id = bill.telephony_budget_id
                   JOIN account_move_line other
                     ON other.id = CASE WHEN bl.id = apr.debit_move_id
                                        THEN apr.credit_move_id

@@ -4,7 +4,9 @@ from odoo import fields, models, tools
 class TelephonySpend(models.Model):
     """The payments register (4.2.3): per vendor, contract and year, the budget
     and what the vendor bills have used of it. A SQL view over the budgets and
-    the bills, so that it groups, pivots and exports like any list."""
+    the bills, so that it groups, pivots and exports like any list. Bills
+    with no contract or budget for their date have a row of their own per
+    vendor and year, with no budget, so that no payment is left out."""
 
     _name = "telephony.spend"
     _description = "Telephony payments register"
@@ -16,6 +18,11 @@ class TelephonySpend(models.Model):
         "telephony.contract": ["vendor_id"],
         "account.move": [
             "telephony_budget_id",
+            "telephony_vendor_id",
+            "is_telephony_bill",
+            "invoice_date",
+            "date",
+            "company_id",
             "state",
             "validation_status",
             "amount_total_signed",
@@ -64,6 +71,27 @@ class TelephonySpend(models.Model):
                        WHERE telephony_budget_id IS NOT NULL AND state != 'cancel'
                        GROUP BY telephony_budget_id
                   ) m ON m.telephony_budget_id = b.id
+                UNION ALL
+                -- No budget: ids far above any budget's, one per vendor and year.
+                SELECT 2000000000 - MIN(id), NULL, NULL, telephony_vendor_id,
+                       company_id,
+                       EXTRACT(YEAR FROM COALESCE(invoice_date, date))::int,
+                       0, SUM(approved), SUM(paid), SUM(approved) - SUM(paid),
+                       -SUM(approved)
+                  FROM (
+                      SELECT id, telephony_vendor_id, company_id, invoice_date,
+                             date,
+                             CASE WHEN validation_status = 'validated'
+                                  THEN -amount_total_signed ELSE 0 END AS approved,
+                             CASE WHEN state = 'posted'
+                                  THEN -(amount_total_signed - amount_residual_signed)
+                                  ELSE 0 END AS paid
+                        FROM account_move
+                       WHERE is_telephony_bill AND telephony_budget_id IS NULL
+                         AND state != 'cancel'
+                  ) nb
+                 GROUP BY telephony_vendor_id, company_id,
+                          EXTRACT(YEAR FROM COALESCE(invoice_date, date))::int
             )
             """
         )

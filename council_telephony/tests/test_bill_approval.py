@@ -258,3 +258,76 @@ class TestBillApproval(TelephonyMoneyCase):
         )
         self.assertEqual(exported, [[self.tadiran.display_name, 2026, 4500, 700]])
         self.assertFalse(third.validation_status == "validated")
+
+    def test_a_bill_paid_without_a_budget_is_in_both_registers(self):
+        """4.2.3: a telephony bill with no contract or budget for its date is
+        paid like any other; its payment is in the register, "no budget"."""
+        bill = self._bill(100, invoice_date="2028-02-01")
+        self.assertFalse(bill.telephony_budget_id)
+        bill.request_validation()
+        self.env["telephony.budget.override"].with_user(self.manager).create(
+            {"move_id": bill.id, "reason": "Emergency repair before the tender"}
+        ).action_approve()
+        bill.with_user(self.treasury).action_post()
+        self._pay(bill, 100)
+        payment = self.env["telephony.bill.payment"].search([("bill_id", "=", bill.id)])
+        self.assertEqual(
+            (payment.amount, payment.budget_state, payment.year), (100, "none", 2028)
+        )
+        self.assertEqual(payment.vendor_id, self.tadiran)
+        row = self.env["telephony.spend"].search(
+            [("vendor_id", "=", self.tadiran.id), ("year", "=", 2028)]
+        )
+        self.assertFalse(row.budget_id)
+        self.assertEqual((row.approved_amount, row.paid_amount), (100, 100))
+
+    def test_the_trail_tells_each_step(self):
+        """4.2.2, 4.2.3: entered, requested, approved (amount signed), withdrawn
+        (what changed), approved again, posted, paid — read from the records,
+        and exported by the head of council."""
+        bill = self._bill(1200)
+        self._approve(bill)
+        bill.with_user(self.accountant).write(
+            {
+                "invoice_line_ids": [
+                    Command.update(bill.invoice_line_ids.id, {"price_unit": 1500})
+                ]
+            }
+        )
+        self._approve(bill)
+        bill.with_user(self.treasury).action_post()
+        self._pay(bill, 1500)
+        events = self.env["telephony.bill.event"].search(
+            [("bill_id", "=", bill.id)], order="id"
+        )
+        # One transaction here: the steps share their timestamps, so compare
+        # them as a set of steps.
+        self.assertEqual(
+            sorted(events.mapped("kind")),
+            sorted(
+                [
+                    "entered",
+                    "requested",
+                    "approved",
+                    "withdrawn",
+                    "requested",
+                    "approved",
+                    "posted",
+                    "paid",
+                ]
+            ),
+        )
+        approvals = events.filtered(lambda e: e.kind == "approved")
+        self.assertEqual(sorted(approvals.mapped("amount")), [1200, 1500])
+        self.assertEqual(approvals.user_id, self.manager)
+        withdrawn = events.filtered(lambda e: e.kind == "withdrawn")
+        self.assertEqual(withdrawn.user_id, self.accountant)
+        self.assertIn("1,500.00", withdrawn.note)
+        self.assertEqual(
+            events.filtered(lambda e: e.kind == "posted").user_id, self.treasury
+        )
+        self.assertEqual(events.filtered(lambda e: e.kind == "paid").amount, 1500)
+        self.assertEqual(bill.with_user(self.manager).telephony_event_ids, events)
+        exported = events.with_user(self.head).export_data(["kind", "amount"])["datas"]
+        self.assertEqual(len(exported), 8)
+        self.assertTrue(self.head.has_group("base.group_allow_export"))

@@ -1,3 +1,4 @@
+from . import approval
 from . import batches
 from . import israeli_calendar
 from . import localtime
