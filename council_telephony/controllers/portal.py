@@ -1,4 +1,6 @@
 from odoo import fields, http
+from odoo.exceptions import AccessError, MissingError
+from odoo.http import request
 
 from odoo.addons.helpdesk_mgmt.controllers.myaccount import CustomerPortalHelpdesk
 
@@ -27,13 +29,28 @@ class TelephonyCustomerPortal(CustomerPortalHelpdesk):
             **kw,
         )
 
+    @http.route()
+    def portal_my_ticket(self, ticket_id, access_token=None, **kw):
+        # helpdesk_mgmt gives every file of the ticket a download token on
+        # each view of the page, the IT division's too (and again after it was
+        # revoked). Here only the files the page lists get one (C20).
+        try:
+            ticket_sudo = self._document_check_access(
+                "helpdesk.ticket", ticket_id, access_token=access_token
+            )
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        values = self._ticket_get_page_view_values(ticket_sudo, access_token, **kw)
+        for attachment in values["ticket_attachments"]:
+            attachment.generate_access_token()
+        return request.render("helpdesk_mgmt.portal_helpdesk_ticket_page", values)
+
     def _ticket_get_page_view_values(self, ticket, access_token, **kwargs):
         values = super()._ticket_get_page_view_values(ticket, access_token, **kwargs)
-        # helpdesk_mgmt lists every file of the ticket, read as superuser, with
-        # a download token: the agents' internal notes too. The reporter's page
-        # lists what the reporter may see.
+        # helpdesk_mgmt lists every file of the ticket, read as superuser: the
+        # IT division's too. The reporter's page lists the reporter's files.
         attachments = ticket.attachment_ids
         values["ticket_attachments"] = (
-            attachments - attachments._helpdesk_internal_note_only()
+            attachments - attachments._helpdesk_internal_files()
         )
         return values

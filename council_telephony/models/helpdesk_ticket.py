@@ -22,6 +22,13 @@ INFORMED = [
     ("none", "Could not be told"),
 ]
 AGENT_GROUP = "council_telephony.council_telephony_group_agent"
+# C20: what the IT division works with (its notes, the 3-hour watch, vendor
+# calls, escalations, corrected times) is read by the helpdesk's agents and
+# the head of council only, never by the reporter over RPC.
+INTERNAL = (
+    "helpdesk_mgmt.group_helpdesk_user_own,"
+    "council_telephony.council_telephony_group_head"
+)
 
 
 class HelpdeskTicket(models.Model):
@@ -54,6 +61,8 @@ class HelpdeskTicket(models.Model):
 
     # === Fields === #
 
+    notes = fields.Html(groups=INTERNAL)
+
     is_telephony = fields.Boolean(
         related="team_id.is_telephony", store=True, index=True, string="Phone fault"
     )
@@ -82,6 +91,7 @@ class HelpdeskTicket(models.Model):
         index="btree_not_null",
         tracking=True,
         check_company=True,
+        groups=INTERNAL,
     )
     telephony_location = fields.Char(
         string="Location",
@@ -94,6 +104,7 @@ class HelpdeskTicket(models.Model):
         compute="_compute_from_extension",
         store=True,
         readonly=False,
+        groups=INTERNAL,
     )
     device_model_id = fields.Many2one(
         comodel_name="telephony.device.model",
@@ -101,6 +112,7 @@ class HelpdeskTicket(models.Model):
         compute="_compute_from_extension",
         store=True,
         readonly=False,
+        groups=INTERNAL,
     )
     telephony_vendor_id = fields.Many2one(
         comodel_name="telephony.vendor",
@@ -117,6 +129,7 @@ class HelpdeskTicket(models.Model):
         readonly=True,
         copy=False,
         help="When the reporter was e-mailed that the report was recorded.",
+        groups=INTERNAL,
     )
     response_deadline = fields.Datetime(
         string="Vendor call due",
@@ -127,31 +140,38 @@ class HelpdeskTicket(models.Model):
         help="4.3.3: the vendor call is opened no later than this (received at "
         "+ 3 working hours on the council's calendar), by the rules in force "
         "when the report was received.",
+        groups=INTERNAL,
     )
     response_warning_at = fields.Datetime(
         string="At risk from",
         compute="_compute_response_deadline",
         store=True,
+        groups=INTERNAL,
     )
     response_met_at = fields.Datetime(
         string="Deadline met at",
         compute="_compute_response_met_at",
         store=True,
         help="When the first vendor call was opened, or the fault resolved.",
+        groups=INTERNAL,
     )
     response_in_time = fields.Boolean(
         string="Within 3 hours",
         compute="_compute_response_in_time",
         store=True,
+        groups=INTERNAL,
     )
     response_status = fields.Selection(
         selection=RESPONSE_STATUSES,
         string="3-hour rule",
         compute="_compute_response_status",
         search="_search_response_status",
+        groups=INTERNAL,
     )
-    response_warned_at = fields.Datetime(readonly=True, copy=False)
-    response_breach_notified_at = fields.Datetime(readonly=True, copy=False)
+    response_warned_at = fields.Datetime(readonly=True, copy=False, groups=INTERNAL)
+    response_breach_notified_at = fields.Datetime(
+        readonly=True, copy=False, groups=INTERNAL
+    )
     telephony_resolved_at = fields.Datetime(
         string="Resolved at", readonly=True, copy=False
     )
@@ -167,6 +187,7 @@ class HelpdeskTicket(models.Model):
         tracking=True,
         help="4.3.7: when the message saying how the fault was handled went to "
         "the reporter.",
+        groups=INTERNAL,
     )
     reporter_informed = fields.Selection(
         selection=INFORMED,
@@ -178,30 +199,43 @@ class HelpdeskTicket(models.Model):
         "to their address, or a message on the ticket in the portal when they "
         "have no address; or that they could not be told (no address, no "
         "portal access).",
+        groups=INTERNAL,
     )
     escalation_ids = fields.One2many(
         comodel_name="telephony.escalation",
         inverse_name="ticket_id",
         string="Escalations",
+        groups=INTERNAL,
     )
     is_escalated = fields.Boolean(
         string="Escalated",
         compute="_compute_is_escalated",
         store=True,
         help="Waiting for the IT manager's decision.",
+        groups=INTERNAL,
     )
     vendor_call_ids = fields.One2many(
         comodel_name="telephony.vendor.call",
         inverse_name="ticket_id",
         string="Vendor calls",
+        groups=INTERNAL,
     )
-    vendor_call_count = fields.Integer(compute="_compute_vendor_call_count")
+    vendor_call_count = fields.Integer(
+        compute="_compute_vendor_call_count", groups=INTERNAL
+    )
     moment_correction_ids = fields.One2many(
         comodel_name="telephony.moment.correction",
         inverse_name="ticket_id",
         string="Corrected times",
+        groups=INTERNAL,
     )
     telephony_step = fields.Selection(related="stage_id.telephony_step")
+
+    @api.model
+    def _telephony_reads_internal(self):
+        """Whether the current user reads the IT division's side of tickets:
+        its notes, watch fields and files (C20)."""
+        return self.env.is_superuser() or self.env.user.has_groups(INTERNAL)
 
     # === Computes === #
 
@@ -216,7 +250,13 @@ class HelpdeskTicket(models.Model):
         for ticket in self:
             extension = ticket.extension_id
             if extension:
-                ticket.telephony_location = extension.location
+                # C20: the register's entry (its holder's department, device,
+                # place) is the IT division's; the reporter's page shows its
+                # place only when the extension is the reporter's own.
+                if extension.user_id.partner_id == ticket.partner_id or (
+                    not ticket.partner_id
+                ):
+                    ticket.telephony_location = extension.location
                 ticket.department_id = extension.department_id
                 ticket.device_model_id = extension.device_model_id
 

@@ -58,6 +58,7 @@ class TelephonyOutage(models.Model):
     vendor_id = fields.Many2one(
         comodel_name="telephony.vendor",
         compute="_compute_vendor_id",
+        check_company=True,
         store=True,
         readonly=False,
         index=True,

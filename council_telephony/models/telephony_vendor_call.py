@@ -79,6 +79,7 @@ class TelephonyVendorCall(models.Model):
         required=True,
         ondelete="restrict",
         index=True,
+        check_company=True,
     )
     channel_type = fields.Selection(
         selection=CHANNEL_TYPES,

@@ -4,7 +4,7 @@ from contextlib import contextmanager
 from hypothesis import HealthCheck, settings
 
 from odoo import Command
-from odoo.tests import new_test_user
+from odoo.tests import JsonRpcException, new_test_user
 
 from odoo.addons.base.tests.common import BaseCommon
 
@@ -195,3 +195,28 @@ class TelephonyMoneyCase(TelephonyCase):
         bill.invalidate_recordset()
         bill.validate_tier()
         return bill
+
+
+class RpcMixin:
+    """JSON-RPC as a logged-in user, the door a cheater uses (HttpCase)."""
+
+    def _login(self, role):
+        user = getattr(self, role)
+        self.authenticate(user.login, user.login)
+
+    def _rpc(self, model, method, *args, **kwargs):
+        return self.make_jsonrpc_request(
+            "/web/dataset/call_kw",
+            {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
+        )
+
+    def _rpc_allowed(self, model, method, *args, **kwargs):
+        """True if the call passed, False if it was refused for access."""
+        try:
+            self._rpc(model, method, *args, **kwargs)
+        except JsonRpcException as error:
+            self.assertIn(
+                "AccessError", str(error), f"{model}.{method} failed otherwise"
+            )
+            return False
+        return True

@@ -1,13 +1,13 @@
 from odoo.exceptions import AccessError
-from odoo.tests import HttpCase, JsonRpcException, tagged
+from odoo.tests import HttpCase, tagged
 
-from .common import TelephonyCase
+from .common import RpcMixin, TelephonyCase
 
 ROLES = ("employee", "portal_user", "agent", "manager", "treasury", "head")
 
 
 @tagged("post_install", "-at_install")
-class TestSecurity(TelephonyCase, HttpCase):
+class TestSecurity(RpcMixin, TelephonyCase, HttpCase):
     """C20: every way into a ticket — its portal page, its files, its chatter,
     closing it, and JSON-RPC — refuses another employee's ticket and lets the
     IT division in. Two reporters: ``t_portal`` (portal) and ``t_employee``
@@ -24,13 +24,18 @@ class TestSecurity(TelephonyCase, HttpCase):
             ticket = cls._ticket(cls.cat_pbx, user=user, name=f"Fault of {role}")
             cls.tickets[role] = ticket
             # A photo sent with the report (what the portal form stores).
-            cls.files[role] = cls.env["ir.attachment"].create(
-                {
-                    "name": f"{role}.txt",
-                    "raw": f"secret of {role}".encode(),
-                    "res_model": "helpdesk.ticket",
-                    "res_id": ticket.id,
-                }
+            cls.files[role] = (
+                cls.env["ir.attachment"]
+                .with_user(user)
+                .sudo()
+                .create(
+                    {
+                        "name": f"{role}.txt",
+                        "raw": f"secret of {role}".encode(),
+                        "res_model": "helpdesk.ticket",
+                        "res_id": ticket.id,
+                    }
+                )
             )
             cls.calls[role] = cls.env["telephony.vendor.call"].create(
                 {
@@ -60,27 +65,6 @@ class TestSecurity(TelephonyCase, HttpCase):
         cls.other = {"portal_user": "employee", "employee": "portal_user"}
 
     # === Helpers === #
-
-    def _login(self, role):
-        user = getattr(self, role)
-        self.authenticate(user.login, user.login)
-
-    def _rpc(self, model, method, *args, **kwargs):
-        return self.make_jsonrpc_request(
-            "/web/dataset/call_kw",
-            {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
-        )
-
-    def _rpc_allowed(self, model, method, *args, **kwargs):
-        """True if the call passed, False if it was refused for access."""
-        try:
-            self._rpc(model, method, *args, **kwargs)
-        except JsonRpcException as error:
-            self.assertIn(
-                "AccessError", str(error), f"{model}.{method} failed otherwise"
-            )
-            return False
-        return True
 
     def _csrf_token(self):
         page = self.url_open("/new/ticket")

@@ -12,6 +12,7 @@ class TelephonyHolidayLoad(models.TransientModel):
         comodel_name="resource.calendar",
         required=True,
         default=lambda self: self.env.company.telephony_calendar_id,
+        domain="[('company_id', 'in', allowed_company_ids + [False])]",
     )
     year = fields.Integer(
         required=True, default=lambda self: fields.Date.context_today(self).year
@@ -19,8 +20,10 @@ class TelephonyHolidayLoad(models.TransientModel):
 
     def action_load(self):
         self.ensure_one()
-        # Only the IT manager reaches this wizard (access rules); public
+        # Only the IT manager reaches this wizard (access rules), and only for
+        # a calendar they may edit (C20: not another company's); public
         # holidays are global leaves, which resource reserves to administrators.
+        self.calendar_id.check_access("write")
         created = self.calendar_id.sudo()._council_load_holidays(self.year)
         return {
             "type": "ir.actions.client",

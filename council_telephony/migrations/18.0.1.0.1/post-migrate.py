@@ -13,4 +13,4 @@ def migrate(cr, version):
     shared = env["ir.attachment"].search(
         [("res_model", "=", "helpdesk.ticket"), ("access_token", "!=", False)]
     )
-    shared._helpdesk_internal_note_only().write({"access_token": False})
+    shared._helpdesk_internal_files().write({"access_token": False})
