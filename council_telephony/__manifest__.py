@@ -4,7 +4,7 @@
     "name": "Council Telephony",
     "summary": "Phone faults reported in the helpdesk portal, routed to the "
     "telephony vendor and followed to the end (council procedure 4.3)",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "license": "AGPL-3",
     "category": "After-Sales",
     "author": "Council Telephony",
@@ -58,6 +58,7 @@
         "demo/council_telephony_demo.xml",
         "demo/council_telephony_money_demo.xml",
         "demo/council_telephony_training_demo.xml",
+        "demo/council_telephony_mail_demo.xml",
     ],
     "assets": {
         "web.assets_tests": ["council_telephony/static/tests/tours/*.js"],
