@@ -60,6 +60,7 @@
         "demo/council_telephony_demo.xml",
         "demo/council_telephony_money_demo.xml",
         "demo/council_telephony_training_demo.xml",
+        "demo/council_telephony_mail_demo.xml",
     ],
     "assets": {
         "web.assets_tests": ["council_telephony/static/tests/tours/*.js"],

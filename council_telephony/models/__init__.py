@@ -1,4 +1,5 @@
 from . import ir_attachment
+from . import mail_thread
 from . import res_company
 from . import res_config_settings
 from . import telephony_vendor_contact_guard

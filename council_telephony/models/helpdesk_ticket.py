@@ -1,10 +1,11 @@
 import logging
+from datetime import timedelta
 
-from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo import SUPERUSER_ID, api, fields, models, tools
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 
-from ..tools import batches, mail_queue
+from ..tools import batches, mail_intake, mail_queue
 
 _logger = logging.getLogger(__name__)
 
@@ -56,6 +57,8 @@ class HelpdeskTicket(models.Model):
             "telephony_resolved_at",
             "reporter_informed_at",
             "reporter_informed",
+            "agents_told_at",
+            "telephony_mail_held",
         }
     )
 
@@ -230,6 +233,30 @@ class HelpdeskTicket(models.Model):
         groups=INTERNAL,
     )
     telephony_step = fields.Selection(related="stage_id.telephony_step")
+    # 4.3.2: reports by e-mail.
+    agents_told_at = fields.Datetime(
+        string="Agents told at",
+        readonly=True,
+        copy=False,
+        help="When the IT division's agents were told of this new fault.",
+    )
+    telephony_mail_held = fields.Boolean(
+        string="Held: sender not verified",
+        readonly=True,
+        copy=False,
+        help="Reported by e-mail from outside the council, or from a council "
+        "address its mail server did not vouch for: in nobody's name until an "
+        "agent accepts it.",
+    )
+    previous_ticket_id = fields.Many2one(
+        comodel_name="helpdesk.ticket",
+        string="Follows ticket",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="4.3.7: the closed ticket whose reporter wrote back after the days "
+        "in which a reply reopens it.",
+    )
 
     @api.model
     def _telephony_reads_internal(self):
@@ -418,15 +445,22 @@ class HelpdeskTicket(models.Model):
         # whenever the pending computation would run (after a rule changed in
         # the same transaction, say).
         tickets._recompute_recordset(["response_deadline", "response_warning_at"])
-        if any(t.is_telephony and t.partner_id for t in tickets):
-            # Acknowledged right after commit by the job, keeping intake
-            # cheap. The job's id comes from the cached xmlid, not env.ref,
-            # which checks the record exists with a query each time.
+        if any(t.is_telephony for t in tickets):
+            # Acknowledged, and the agents told (4.3.2), right after commit by
+            # the job, keeping intake cheap. The job's id comes from the cached
+            # xmlid, not env.ref, which checks the record exists with a query
+            # each time.
             cron_id = self.env["ir.model.data"]._xmlid_to_res_id(
                 "council_telephony.ir_cron_telephony_acknowledgment",
                 raise_if_not_found=False,
             )
-            if cron_id:
+            # A wake-up already pending serves this report too: under load,
+            # each report does not wake the job anew (a trigger, and a NOTIFY
+            # through a connection of its own after commit).
+            if cron_id and not self.env["ir.cron.trigger"].sudo().search_count(
+                [("cron_id", "=", cron_id), ("call_at", "<=", fields.Datetime.now())],
+                limit=1,
+            ):
                 self.env["ir.cron"].sudo().browse(cron_id)._trigger()
         return tickets
 
@@ -621,6 +655,9 @@ class HelpdeskTicket(models.Model):
                 ON helpdesk_ticket (id)
              WHERE is_telephony AND acknowledged_at IS NULL
                AND partner_id IS NOT NULL;
+            CREATE INDEX IF NOT EXISTS helpdesk_ticket_agents_untold_idx
+                ON helpdesk_ticket (id)
+             WHERE is_telephony AND agents_told_at IS NULL;
             CREATE INDEX IF NOT EXISTS helpdesk_ticket_response_warning_due_idx
                 ON helpdesk_ticket (response_warning_at)
              WHERE is_telephony AND response_met_at IS NULL
@@ -635,8 +672,9 @@ class HelpdeskTicket(models.Model):
     @api.model
     def _cron_send_acknowledgments(self, batch_size=200):
         """4.3.2: each reporter learns the report was recorded, under which
-        number. Idempotent: a ticket is acknowledged once, in the transaction
-        that queues its e-mail; a missed run is caught up by the next."""
+        number, and the agents learn of the new fault. Idempotent: a ticket is
+        acknowledged (its agents told) once, in the transaction that queues
+        its e-mail; a missed run is caught up by the next."""
         batch, more = batches.due_batch(
             self,
             [
@@ -647,6 +685,15 @@ class HelpdeskTicket(models.Model):
             "id",
             batch_size,
         )
+        # 4.3.2: every agent is told of every new fault, whatever its channel.
+        untold, more_untold = batches.due_batch(
+            self,
+            [("is_telephony", "=", True), ("agents_told_at", "=", False)],
+            "id",
+            batch_size,
+        )
+        untold._telephony_tell_agents()
+        untold.sudo().write({"agents_told_at": fields.Datetime.now()})
         template = self.env.ref(
             "council_telephony.mail_template_telephony_acknowledgment"
         )
@@ -655,12 +702,15 @@ class HelpdeskTicket(models.Model):
             template.send_mail(
                 ticket.id,
                 force_send=False,
+                email_values={"reply_to": ticket._telephony_reply_to()},
                 email_layout_xmlid="mail.mail_notification_light",
             )
         batch.sudo().write({"acknowledged_at": fields.Datetime.now()})
-        if batch:
+        if batch or untold:
             mail_queue.wake(self.env)
-        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=int(more))
+        self.env["ir.cron"]._notify_progress(
+            done=len(batch) + len(untold), remaining=int(more or more_untold)
+        )
 
     @api.model
     def _cron_watch_response_deadlines(self, batch_size=200):
@@ -784,8 +834,12 @@ class HelpdeskTicket(models.Model):
                     "reason": reason,
                     "manager_id": manager.id,
                     "escalated_by_id": self.env.uid if trigger == "manual" else False,
+                    "handed_from_id": ticket._telephony_handler_before(manager).id,
                 }
             )
+            # 4.3.9: the IT manager handles the ticket until they decide.
+            if ticket.user_id != manager:
+                ticket.sudo().user_id = manager
             ticket.message_post(
                 body=self.env._(
                     "Escalated to %(manager)s: %(reason)s",
@@ -794,6 +848,17 @@ class HelpdeskTicket(models.Model):
                 )
             )
         return escalations
+
+    def _telephony_handler_before(self, manager):
+        """Who handled the ticket before it went to ``manager``: its agent, or
+        the one it was handed from when it is with the manager already."""
+        self.ensure_one()
+        if self.user_id != manager:
+            return self.user_id
+        pending = self.escalation_ids.filtered(
+            lambda e: e.state == "open" and e.handed_from_id
+        )
+        return pending[:1].handed_from_id
 
     def _telephony_inform_reporter(self):
         """4.3.7: tell the reporter, in their language, how the fault was
@@ -815,6 +880,7 @@ class HelpdeskTicket(models.Model):
                         template.send_mail(
                             ticket.id,
                             force_send=False,
+                            email_values={"reply_to": ticket._telephony_reply_to()},
                             email_layout_xmlid="mail.mail_notification_light",
                         )
                     )
@@ -870,3 +936,306 @@ class HelpdeskTicket(models.Model):
             )[:1]
             if stage:
                 ticket.stage_id = stage
+
+    # === Mail gateway (4.3.2, 4.3.7; C20) === #
+
+    def _telephony_reply_to(self):
+        """Where a reply to the e-mails the procedure sends goes: the record's
+        alias, else the catchall, which lead the reply back to the record by
+        its references (4.3.6, 4.3.7). A template's empty Reply-To would send
+        it to the company's own mailbox instead."""
+        self.ensure_one()
+        return self.sudo()._notify_get_reply_to()[self.id]
+
+    def _telephony_tell_agents(self):
+        """4.3.2: tell the IT division's agents (the telephony team's members
+        and leader, else whoever answers for the ticket) of a new fault, each
+        as they chose in their preferences: in Odoo's inbox, at once, or by
+        e-mail."""
+        for ticket in self:
+            team = ticket.team_id
+            users = (team.user_ids | team.user_id).filtered(
+                lambda u: u.active and not u.share
+            ) or ticket._telephony_agent()
+            for lang in set(users.mapped("lang")):
+                told = ticket.with_context(lang=lang)
+                env = told.env
+                body = env._(
+                    "New phone fault %(ticket)s from %(reporter)s: %(fault)s.",
+                    ticket=ticket.number,
+                    reporter=ticket.partner_id.name
+                    or ticket.partner_email
+                    or env._("an unknown sender"),
+                    fault=ticket.name,
+                )
+                if ticket.telephony_mail_held:
+                    body += " " + env._(
+                        "Held: the sender is not verified; accept the report "
+                        "to make it theirs."
+                    )
+                told.message_notify(
+                    partner_ids=users.filtered(
+                        lambda u, lang=lang: u.lang == lang
+                    ).partner_id.ids,
+                    subject=env._("New phone fault %(ticket)s", ticket=ticket.number),
+                    body=body,
+                    email_layout_xmlid="mail.mail_notification_light",
+                )
+
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        """4.3.2: a fault reported by e-mail is a phone fault like one from
+        the portal: the sender matched to the employee and their register
+        entries, the number read from the subject or the text, received when
+        it was sent (when that is plausible). Who the sender is, is believed
+        as the company's policy says (C20): mail the council's server does not
+        vouch for, or from outside when outside mail is held, is in nobody's
+        name until an agent accepts it."""
+        self._telephony_check_gateway()
+        info = self.env.context.get("telephony_mail")
+        values = dict(custom_values or {})
+        team = self.env["helpdesk.ticket.team"].browse(values.get("team_id"))
+        category = self.env["helpdesk.ticket.category"].browse(
+            values.get("category_id")
+        )
+        if info is None or not (team.is_telephony or category.is_telephony):
+            return super().message_new(msg_dict, custom_values)
+        company = team.company_id or self.env.company
+        values = {**self._telephony_mail_values(msg_dict, info, company), **values}
+        tickets = self
+        if values.get("telephony_mail_held"):
+            # Filed by the gateway, not by the employee the From: names.
+            tickets = self.with_user(SUPERUSER_ID)
+        # Those in copy do not become followers (C20): the reporter decides
+        # nothing about who reads the ticket.
+        return super(HelpdeskTicket, tickets).message_new(dict(msg_dict, cc=""), values)
+
+    def message_update(self, msg_dict, update_vals=None):
+        """A reply on a phone fault: nobody named in To or Cc becomes a
+        follower (C20); the reporter's reply to the closing message reopens
+        the ticket (4.3.7); a machine's reply (out of office) reopens
+        nothing."""
+        self._telephony_check_gateway()
+        info = self.env.context.get("telephony_mail")
+        telephony = self.filtered("is_telephony")
+        if info is None or not telephony:
+            return super().message_update(msg_dict, update_vals)
+        author = self._telephony_mail_author(msg_dict, info, self.company_id[:1])
+        if not author:
+            msg_dict["author_id"] = False
+        res = super().message_update(dict(msg_dict, to="", cc=""), update_vals)
+        if not info["auto_reply"] and author:
+            telephony.filtered(
+                lambda t: t.closed and t.partner_id == author
+            )._telephony_reopen()
+        return res
+
+    def message_post(self, **kwargs):
+        # A mail from someone other than the reporter is posted, but does not
+        # make its author a follower of the fault (C20).
+        tickets = self
+        if self.env.context.get("from_alias") and self.is_telephony:
+            author = kwargs.get("author_id")
+            if not author or author != self.partner_id.id:
+                tickets = self.with_context(mail_create_nosubscribe=True)
+        return super(HelpdeskTicket, tickets).message_post(**kwargs)
+
+    def _telephony_check_gateway(self):
+        """Only the mail gateway files mail as its sender (C20)."""
+        if not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "Incoming e-mail is read by the mail server's connection, "
+                    "not by users: write to the telephony address instead."
+                )
+            )
+
+    @api.model
+    def _telephony_mail_author(self, msg_dict, info, company):
+        """The partner a mail is believed to come from, or nothing: a council
+        address only when the council's mail server vouches for it; another
+        address only when the company accepts outside mail."""
+        author = self.env["res.partner"].browse(msg_dict.get("author_id"))
+        council = (company.alias_domain_id.name or "").lower()
+        if council and info["domain"] == council:
+            return author if info["authenticated"] else author.browse()
+        if company.telephony_mail_outside == "accept":
+            return author or self.env["res.partner"].browse()
+        return author.browse()
+
+    @api.model
+    def _telephony_mail_values(self, msg_dict, info, company):
+        """The ticket's values read from a mailed report (4.3.2)."""
+        now = fields.Datetime.now()
+        sent_at = fields.Datetime.to_datetime(info.get("sent_at"))
+        plausible = (
+            sent_at
+            and sent_at <= now
+            and now - sent_at <= timedelta(hours=company.telephony_mail_date_hours)
+        )
+        values = {
+            "received_at": sent_at if plausible else now,
+            "company_id": company.id,
+        }
+        channel = self.env.ref(
+            "helpdesk_mgmt.helpdesk_ticket_channel_email", raise_if_not_found=False
+        )
+        if channel:
+            values["channel_id"] = channel.id
+        author = self._telephony_mail_author(msg_dict, info, company)
+        council = (company.alias_domain_id.name or "").lower()
+        if (
+            not author
+            and company.telephony_mail_outside == "accept"
+            and (info["domain"] != council)
+        ):
+            author = self.env["mail.thread"]._mail_find_partner_from_emails(
+                [msg_dict.get("email_from")], force_create=True
+            )[0]
+        if author:
+            values["partner_id"] = author.id
+        else:
+            name, email = tools.parse_contact_from_email(
+                msg_dict.get("email_from") or ""
+            )
+            values.update(
+                partner_id=False,
+                partner_name=name or email,
+                partner_email=email,
+                telephony_mail_held=True,
+            )
+            msg_dict["author_id"] = False
+        values.update(self._telephony_mail_number(msg_dict, company, author))
+        return values
+
+    @api.model
+    def _telephony_mail_number(self, msg_dict, company, author):
+        """The number of the fault and its kind: the first number written in
+        the subject or the text that is in the register, else the first valid
+        council number of the subject, else the sender's one register entry.
+        A number the council's numbering refuses is not taken (nor, then, the
+        sender's entry: the fault may be on another phone)."""
+        register = self.env["telephony.extension"].sudo()
+        subject = msg_dict.get("subject") or ""
+        text = tools.html2plaintext(msg_dict.get("body") or "")
+        valid = []
+        candidates = mail_intake.number_candidates(subject, text)
+        for raw in candidates:
+            try:
+                kind, number = register.parse_council_number(raw, company)
+            except ValidationError:
+                continue
+            if register.find_by_number(number, company):
+                valid.insert(0, (kind, number, True))
+                break
+            if raw in subject:
+                valid.append((kind, number, False))
+        kind = number = False
+        if valid:
+            kind, number, _known = valid[0]
+        elif author and not candidates:
+            entries = register.search(
+                [
+                    ("employee_id.user_id.partner_id", "=", author.id),
+                    ("company_id", "=", company.id),
+                ]
+            )
+            if len(entries) == 1:
+                kind, number = "extension", entries.number
+        category = self.env.ref(
+            {
+                "extension": "council_telephony.category_device_fault",
+                "line": "council_telephony.category_line_repair",
+            }.get(kind, "council_telephony.category_other"),
+            raise_if_not_found=False,
+        )
+        values = {"category_id": category.id} if category else {}
+        if number:
+            values["telephony_number"] = number
+        return values
+
+    @api.model
+    def _telephony_mail_reroute(self, routes, message_dict, info):
+        """4.3.7: a reply to a ticket closed longer ago than the company's
+        days to reopen opens a new ticket, linked to the old one."""
+        rerouted = []
+        now = fields.Datetime.now()
+        for route in routes or ():
+            model, thread_id, _values, user_id, alias = route
+            ticket = self.browse(thread_id if model == self._name else [])
+            days = ticket.company_id.telephony_reopen_days
+            if (
+                ticket.exists()
+                and ticket.is_telephony
+                and ticket.closed
+                and not info["auto_reply"]
+                and ticket.closed_date
+                and ticket.closed_date < now - timedelta(days=days)
+            ):
+                message_dict.pop("parent_id", None)
+                route = (
+                    model,
+                    False,
+                    {
+                        "team_id": ticket.team_id.id,
+                        "category_id": ticket.category_id.id,
+                        "telephony_number": ticket.telephony_number,
+                        "previous_ticket_id": ticket.id,
+                    },
+                    user_id,
+                    alias,
+                )
+            rerouted.append(route)
+        return rerouted
+
+    def _telephony_reopen(self):
+        """4.3.7: the reporter says the fault is back: the ticket goes back to
+        the start of the flow and its agent is told."""
+        stages = self.env["helpdesk.ticket.stage"].search(
+            [("telephony_step", "=", "new")]
+        )
+        for ticket in self:
+            stage = stages.filtered(
+                lambda s, t=ticket: (not s.company_id or s.company_id == t.company_id)
+                and (not s.team_ids or t.team_id in s.team_ids)
+            )[:1]
+            if not stage:
+                continue
+            ticket.stage_id = stage
+            ticket.message_post(
+                body=self.env._(
+                    "Reopened: the reporter replied to the closing message."
+                )
+            )
+            ticket.activity_schedule(
+                "mail.mail_activity_data_todo",
+                date_deadline=fields.Date.context_today(ticket),
+                user_id=ticket._telephony_agent().id,
+                summary=self.env._("The reporter says the fault is back"),
+            )
+
+    def action_accept_mail_report(self):
+        """An agent accepts a report held at intake: it becomes the report of
+        the sender's address (found, or made a contact), who is then
+        acknowledged."""
+        if not self.env.user.has_group(AGENT_GROUP):
+            raise AccessError(
+                self.env._("Only the IT division accepts a report held at intake.")
+            )
+        for ticket in self.filtered("telephony_mail_held"):
+            partner = self.env["mail.thread"]._mail_find_partner_from_emails(
+                [ticket.partner_email], force_create=True
+            )[0]
+            ticket.sudo().write(
+                {"partner_id": partner.id, "telephony_mail_held": False}
+            )
+            ticket.message_post(
+                body=self.env._(
+                    "Accepted by %(agent)s as the report of %(reporter)s.",
+                    agent=self.env.user.name,
+                    reporter=partner.display_name,
+                )
+            )
+        self.env.ref(
+            "council_telephony.ir_cron_telephony_acknowledgment"
+        ).sudo()._trigger()

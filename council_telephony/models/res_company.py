@@ -71,6 +71,43 @@ class ResCompany(models.Model):
         "telephony bill they entered, and whoever approved it does not pay "
         "it. Tick only if the council is too small for that.",
     )
+    # 4.3.2: reports by e-mail.
+    telephony_mail_outside = fields.Selection(
+        selection=[
+            ("accept", "Accept as a report"),
+            ("hold", "Hold for an agent to accept"),
+        ],
+        string="Mail from outside the council",
+        required=True,
+        default="hold",
+        help="What becomes of a fault reported by e-mail from an address "
+        "outside the council's mail domain, or from one of the council's "
+        "addresses that its mail server did not vouch for: a report like any "
+        "other, or a report held until an agent accepts it. A held report is "
+        "in nobody's name.",
+    )
+    telephony_mail_trusted_server = fields.Char(
+        string="Council mail server",
+        help="The name the council's mail server signs its "
+        "Authentication-Results header with (e.g. mx.council.example). Mail "
+        "from a council address is taken as that employee's only when this "
+        "server says it passed DMARC (or SPF and DKIM); otherwise anyone could "
+        "write From: in an employee's name.",
+    )
+    telephony_mail_date_hours = fields.Float(
+        string="Trust the sending time up to (hours)",
+        default=24.0,
+        help="A report by e-mail is received when it was sent (its Date), when "
+        "that is not in the future and not more than this many hours before "
+        "it reached the council; otherwise when it reached the council.",
+    )
+    telephony_reopen_days = fields.Integer(
+        string="Reopen on reply within (days)",
+        default=7,
+        help="4.3.7: the reporter's reply to the closing message reopens the "
+        "ticket within this many days of its closing; later, it opens a new "
+        "ticket linked to the old one.",
+    )
 
     def _telephony_tz(self):
         """The council's time zone: its working calendar's."""

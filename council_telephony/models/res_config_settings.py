@@ -29,6 +29,18 @@ class ResConfigSettings(models.TransientModel):
     telephony_one_person_approval = fields.Boolean(
         related="company_id.telephony_one_person_approval", readonly=False
     )
+    telephony_mail_outside = fields.Selection(
+        related="company_id.telephony_mail_outside", readonly=False
+    )
+    telephony_mail_trusted_server = fields.Char(
+        related="company_id.telephony_mail_trusted_server", readonly=False
+    )
+    telephony_mail_date_hours = fields.Float(
+        related="company_id.telephony_mail_date_hours", readonly=False
+    )
+    telephony_reopen_days = fields.Integer(
+        related="company_id.telephony_reopen_days", readonly=False
+    )
 
     @api.constrains("telephony_extension_min_digits", "telephony_extension_max_digits")
     def _check_telephony_extension_digits(self):

@@ -63,6 +63,23 @@ class TelephonyEscalation(models.Model):
         comodel_name="res.users", string="Decided by", readonly=True
     )
     decided_at = fields.Datetime(string="Decided at", readonly=True)
+    handed_from_id = fields.Many2one(
+        comodel_name="res.users",
+        string="Handled before by",
+        readonly=True,
+        help="4.3.9: the agent who handled the ticket before it went to the IT "
+        "manager, to whom the decision may hand it back.",
+    )
+    handback = fields.Selection(
+        selection=[
+            ("agent", "Hand it back to the agent"),
+            ("keep", "The IT manager keeps it"),
+        ],
+        string="After the decision",
+        default="agent",
+        required=True,
+        tracking=True,
+    )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -103,3 +120,15 @@ class TelephonyEscalation(models.Model):
                     "The IT manager decided: %(decision)s", decision=escalation.decision
                 )
             )
+        self._hand_back()
+
+    def _hand_back(self):
+        """4.3.9: the decision hands the ticket back to the agent who had it,
+        once no other escalation of it awaits a decision; or the IT manager
+        keeps it. The ticket's tracking records who has it."""
+        for escalation in self.filtered(
+            lambda e: e.handback == "agent" and e.handed_from_id
+        ):
+            ticket = escalation.ticket_id
+            if "open" not in ticket.escalation_ids.mapped("state"):
+                ticket.sudo().user_id = escalation.handed_from_id

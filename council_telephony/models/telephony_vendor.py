@@ -1,5 +1,9 @@
+import re
+
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from ..tools import mail_intake
 
 # The vendor's working details: for the IT division and management only.
 STAFF = (
@@ -86,6 +90,14 @@ class TelephonyVendor(models.Model):
         groups=STAFF,
         help="4.2.7: only the IT manager writes to these contacts.",
     )
+    reference_pattern = fields.Char(
+        string="Reference format",
+        groups=STAFF,
+        tracking=True,
+        help="How this vendor writes its call numbers, as a regular expression "
+        "(e.g. TD-\\d{6}). A reply from the vendor fills the call's vendor "
+        "reference with the first match, when the call has none yet.",
+    )
     category_ids = fields.One2many(
         comodel_name="helpdesk.ticket.category",
         inverse_name="telephony_vendor_id",
@@ -110,6 +122,94 @@ class TelephonyVendor(models.Model):
         counts = {vendor.id: count for vendor, count in groups}
         for vendor in self:
             vendor.open_call_count = counts.get(vendor.id, 0)
+
+    @api.constrains("reference_pattern")
+    def _check_reference_pattern(self):
+        for vendor in self.sudo():
+            try:
+                re.compile(vendor.reference_pattern or "")
+            except re.error as error:
+                raise ValidationError(
+                    self.env._(
+                        "The reference format of %(vendor)s is not a valid "
+                        "regular expression: %(error)s",
+                        vendor=vendor.name,
+                        error=error,
+                    )
+                ) from error
+
+    def _find_reference(self, *texts):
+        """The first call number in the vendor's format found in ``texts``."""
+        self.ensure_one()
+        pattern = self.sudo().reference_pattern
+        if not pattern:
+            return False
+        for text in texts:
+            match = re.search(pattern, text or "")
+            if match:
+                return match.group()[:64]
+        return False
+
+    def _is_vendor_address(self, domain):
+        """True when mail from ``domain`` is this vendor's: the domain of its
+        request address or of its contact."""
+        self.ensure_one()
+        vendor = self.sudo()
+        own = {
+            mail_intake.email_domain(address)
+            for address in (vendor.request_email, vendor.partner_id.email)
+            if address
+        }
+        return bool(domain) and domain in own
+
+    @api.model
+    def _check_vendor_contact(self, partners):
+        """4.1.1: only the IT division engages the vendor. Nobody else may
+        message or subscribe the vendor's contacts (the vendor, its people,
+        its management) on the threads the vendor is written from."""
+        if self.env.su or self.env.user.has_group(
+            "council_telephony.council_telephony_group_agent"
+        ):
+            return
+        # Every vendor that can be written to, archived ones too.
+        vendors = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search(
+                [
+                    "|",
+                    "|",
+                    ("partner_id", "!=", False),
+                    ("request_email", "!=", False),
+                    ("management_contact_ids", "!=", False),
+                ]
+            )
+        )
+        contacts = (
+            vendors.partner_id
+            | vendors.partner_id.child_ids
+            | vendors.management_contact_ids
+        )
+        addresses = {
+            mail_intake.email_domain(email)
+            for email in vendors.mapped("request_email")
+            if email
+        }
+        engaged = (contacts & partners) | partners.filtered(
+            lambda p: p.email_normalized
+            and (
+                p.email_normalized in vendors.mapped("request_email")
+                or mail_intake.email_domain(p.email_normalized) in addresses
+            )
+        )
+        if engaged:
+            raise AccessError(
+                self.env._(
+                    "Only the IT division writes to the vendor (%(contacts)s): "
+                    "the agent handling your ticket will.",
+                    contacts=", ".join(engaged.mapped("name")),
+                )
+            )
 
     def _check_request_channel(self):
         for vendor in self:

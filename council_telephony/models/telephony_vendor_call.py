@@ -1,8 +1,8 @@
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
-from ..tools import batches, mail_queue
+from ..tools import batches, mail_intake, mail_queue
 from .helpdesk_ticket import OPEN_CALL_STATES
 from .telephony_vendor import CHANNEL_TYPES
 
@@ -56,6 +56,7 @@ class TelephonyVendorCall(models.Model):
             "followup_due_at",
             "followup_reminded_at",
             "last_news_at",
+            "promise_reminded_at",
         }
     )
 
@@ -151,6 +152,13 @@ class TelephonyVendorCall(models.Model):
         "from the vendor, a new reference, promise or state.",
     )
     followup_reminded_at = fields.Datetime(readonly=True, copy=False)
+    promise_reminded_at = fields.Datetime(
+        string="Reminded of the promise at",
+        readonly=True,
+        copy=False,
+        help="When the agent was reminded that the vendor's promised time "
+        "passed; a new promise is reminded of again.",
+    )
     followup_due_at = fields.Datetime(
         string="Follow up by",
         compute="_compute_followup_due_at",
@@ -303,6 +311,8 @@ class TelephonyVendorCall(models.Model):
             vals.setdefault("last_news_at", now)
         if vals.get("state") == "resolved":
             vals.setdefault("resolved_at", now)
+        if "promised_at" in vals:
+            vals["promise_reminded_at"] = False
         res = super().write(vals)
         if "state" in vals:
             self.ticket_id._telephony_sync_stage()
@@ -339,6 +349,57 @@ class TelephonyVendorCall(models.Model):
         if message.message_type in ("comment", "email"):
             self.sudo().last_news_at = fields.Datetime.now()
         return message
+
+    def message_update(self, msg_dict, update_vals=None):
+        """4.3.6: the vendor's reply lands on its call (the request's reply
+        address and references lead here): it is news for the follow-up,
+        the vendor is on the call, and a reference in the vendor's format
+        fills the call's vendor reference when it has none. Only the mail
+        gateway files mail (C20)."""
+        self.env["helpdesk.ticket"]._telephony_check_gateway()
+        res = super().message_update(msg_dict, update_vals)
+        info = self.env.context.get("telephony_mail")
+        if info is None or info["auto_reply"]:
+            return res
+        # What the vendor wrote, not the request it quotes.
+        text = mail_intake.strip_quote(tools.html2plaintext(msg_dict.get("body") or ""))
+        for call in self:
+            if not call.vendor_id._is_vendor_address(info["domain"]):
+                continue
+            vals = {}
+            if call.state == "open":
+                vals["state"] = "in_progress"
+            if not call.vendor_reference:
+                reference = call.vendor_id._find_reference(
+                    msg_dict.get("subject"), text
+                )
+                if reference:
+                    vals["vendor_reference"] = reference
+            if vals:
+                call.sudo().write(vals)
+        return res
+
+    def _telephony_request_attachments(self):
+        """The files the reporter sent with the report (4.3.3): those they
+        uploaded on the portal form, and those of their own messages."""
+        self.ensure_one()
+        ticket = self.ticket_id.sudo()
+        reporter = ticket.partner_id
+        files = (
+            self.env["ir.attachment"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", "helpdesk.ticket"),
+                    ("res_id", "=", ticket.id),
+                    ("create_uid", "in", reporter.user_ids.ids),
+                ]
+            )
+        )
+        own = ticket.message_ids.filtered(
+            lambda m: reporter and m.author_id == reporter
+        )
+        return files | own.attachment_ids
 
     # === Actions === #
 
@@ -398,6 +459,29 @@ class TelephonyVendorCall(models.Model):
             "repair_due_at",
             batch_size,
         )
+        # The vendor's promised time passed: the agent is reminded, once per
+        # promise (a new promise is reminded of again).
+        promised, more_promised = batches.due_batch(
+            self,
+            [
+                *following,
+                ("promised_at", "<=", now),
+                ("promise_reminded_at", "=", False),
+            ],
+            "promised_at",
+            batch_size,
+        )
+        for call in promised:
+            call.with_context(mail_activity_quick_update=True).activity_schedule(
+                "mail.mail_activity_data_todo",
+                date_deadline=fields.Date.context_today(call),
+                user_id=call.ticket_id._telephony_agent().id,
+                summary=self.env._(
+                    "%(vendor)s promised a fix by now: check the call",
+                    vendor=call.vendor_id.name,
+                ),
+            )
+        promised.sudo().write({"promise_reminded_at": now})
         overdue.sudo().write({"repair_overdue": True})
         for call in overdue:
             call.ticket_id._telephony_escalate(
@@ -411,8 +495,8 @@ class TelephonyVendorCall(models.Model):
             )
         # A full batch: the scheduler runs the job again at once.
         self.env["ir.cron"]._notify_progress(
-            done=len(silent) + len(overdue),
-            remaining=int(more_silent or more_overdue),
+            done=len(silent) + len(overdue) + len(promised),
+            remaining=int(more_silent or more_overdue or more_promised),
         )
 
     def _send_vendor_request(self):
@@ -421,7 +505,15 @@ class TelephonyVendorCall(models.Model):
         on the call."""
         template = self.env.ref("council_telephony.mail_template_vendor_call_request")
         for call in self:
-            template.send_mail(call.id, force_send=False)
+            files = call._telephony_request_attachments()
+            template.send_mail(
+                call.id,
+                force_send=False,
+                email_values={
+                    "attachment_ids": [(4, file.id) for file in files],
+                    "reply_to": call.sudo()._notify_get_reply_to()[call.id],
+                },
+            )
             call.message_post(
                 body=self.env._(
                     "Service request e-mailed to %(email)s.",

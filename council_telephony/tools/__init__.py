@@ -2,6 +2,7 @@ from . import approval
 from . import batches
 from . import israeli_calendar
 from . import localtime
+from . import mail_intake
 from . import mail_queue
 from . import numbering
 from . import working_hours
