@@ -4,3 +4,4 @@ from . import localtime
 from . import mail_queue
 from . import numbering
 from . import working_hours
+from . import ics
