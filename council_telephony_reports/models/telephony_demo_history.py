@@ -227,7 +227,10 @@ class TelephonyDemoHistory(models.AbstractModel):
                 ]
                 extension = rng.choice(register)
                 reporter = extension.employee_id.work_contact_id or agent.partner_id
-                ticket = tickets.create(
+                # Numbered in the year it was received (TEL/<year>/…).
+                ticket = tickets.with_context(
+                    ir_sequence_date=fields.Date.to_string(received.date())
+                ).create(
                     {
                         "name": rng.choice(subjects),
                         "description": "<p>דווח בפורטל.</p>",
@@ -239,7 +242,13 @@ class TelephonyDemoHistory(models.AbstractModel):
                     }
                 )
                 vendor = category.telephony_vendor_id
-                resolved = received + timedelta(hours=rng.uniform(2, 30))
+                # The IT division settles most of its own within the 3 hours.
+                resolved = company._telephony_plan_hours(
+                    rng.uniform(0.3, 2.8)
+                    if rng.random() < 0.85
+                    else rng.uniform(4, 12),
+                    received,
+                )
                 summary = HANDLED_INTERNALLY
                 if vendor:
                     summary, prefix, fastest, slowest = handled[vendor]
@@ -268,7 +277,8 @@ class TelephonyDemoHistory(models.AbstractModel):
                         continue  # still with the vendor
                     call.write({"state": "resolved", "resolved_at": resolved})
                     call.responded_at = min(
-                        resolved, company._telephony_plan_hours(0.5, opened)
+                        resolved,
+                        company._telephony_plan_hours(rng.uniform(0.2, 5), opened),
                     )
                 if resolved > now:
                     continue
@@ -286,6 +296,13 @@ class TelephonyDemoHistory(models.AbstractModel):
                     }
                 )
             day += timedelta(days=1)
+        # Created when they were received, as the portal shows them.
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE helpdesk_ticket SET create_date = received_at"
+            " WHERE received_at < create_date AND company_id = %s",
+            [company.id],
+        )
 
     def _demo_outages(self, company, start, now, rng):
         vendors = [
