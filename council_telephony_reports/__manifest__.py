@@ -15,6 +15,7 @@
         "security/ir.model.access.csv",
         "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
+        "report/telephony_letterhead_templates.xml",
         "report/telephony_weekly_report_templates.xml",
         "report/telephony_annual_report_templates.xml",
         "views/telephony_weekly_report_views.xml",
@@ -23,6 +24,7 @@
         "views/telephony_dashboard_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/telephony_annual_report_views.xml",
+        "wizards/telephony_weekly_report_week_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -201,9 +201,10 @@ setup_all() {
 }
 
 # The browser tours (HttpCase.start_tour) drive a headless Chromium, which Odoo
-# finds on the PATH as "chromium"; without it they are skipped, not run.
+# finds on the PATH as "chromium"; without it they are skipped, not run. The
+# PDF tests read the produced PDFs' text with pdftotext (poppler-utils).
 ensure_test_browser() {
-    apt_install_missing chromium
+    apt_install_missing chromium poppler-utils
 }
 
 # The Hebrew (right-to-left) back office needs the rtlcss tool to build its CSS.

@@ -17,6 +17,10 @@ def _record_id(value):
 class TelephonyTicketController(HelpdeskTicketController):
     """The portal's "new ticket" form with the phone-fault fields (4.3.1)."""
 
+    def _get_categories(self, **kw):
+        # 4.3.4-4.3.5: the telephony form offers the phone fault kinds only.
+        return super()._get_categories(**kw).filtered("is_telephony")
+
     def _get_create_new_ticket_values(self, **kw):
         values = super()._get_create_new_ticket_values(**kw)
         # The reporter's own extensions and lines, offered as suggestions.

@@ -53,4 +53,21 @@ class TelephonyCustomerPortal(CustomerPortalHelpdesk):
         values["ticket_attachments"] = (
             attachments - attachments._helpdesk_internal_files()
         )
+        values["telephony_progress"] = self._telephony_progress(ticket)
         return values
+
+    def _telephony_progress(self, ticket):
+        """4.3.7: what the reporter of a phone fault may know of its handling:
+        the vendor that has it, the vendor's reference and promised time, and
+        once closed, how it was handled. Read as superuser, these fields only:
+        the ticket's internal fields stay the IT division's."""
+        if not ticket.is_telephony:
+            return {}
+        ticket = ticket.sudo()
+        call = ticket.vendor_call_ids.filtered(lambda c: c.state != "cancelled")[:1]
+        return {
+            "vendor": (call.vendor_id or ticket.telephony_vendor_id).name or "",
+            "reference": call.vendor_reference or "",
+            "promised_at": call.promised_at,
+            "resolution": ticket.closed and ticket.resolution_summary or "",
+        }

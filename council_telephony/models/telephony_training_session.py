@@ -1,4 +1,4 @@
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 
@@ -125,7 +125,18 @@ class TelephonyTrainingSession(models.Model):
                     ),
                 ]
             )
-            session.attendance_ids = [
-                Command.create({"employee_id": employee.id})
-                for employee in untrained.employee_id
-            ]
+            invited = self.env["telephony.training.attendance"].create(
+                [
+                    {"session_id": session.id, "employee_id": employee.id}
+                    for employee in untrained.employee_id
+                ]
+            )
+            # 4.2.6: each invitee is told, with the session in their calendar.
+            unreachable = invited._send_invitations()
+            if unreachable:
+                session.message_post(
+                    body=self.env._(
+                        "Invited but not e-mailed (no work e-mail): %(names)s.",
+                        names=", ".join(unreachable.mapped("name")),
+                    )
+                )

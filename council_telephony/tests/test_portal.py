@@ -131,3 +131,50 @@ class TestPortal(TelephonyCase, HttpCase):
         response = self.url_open(f"/my/ticket/{theirs.id}")
         self.assertNotIn(theirs.number, response.text)
         self.assertIn("/my", response.url)
+
+    def test_form_asks_the_kind_of_phone_fault_only(self):
+        other = self.env["helpdesk.ticket.category"].create(
+            {"name": "Printer jam", "show_in_portal": True}
+        )
+        self._enable_hebrew()
+        self._login("he_IL")
+        page = self.url_open("/new/ticket")
+        self.assertIn("סוג התקלה", page.text)
+        self.assertNotIn("קטגוריה", page.text)
+        self.assertIn(f'value="{self.cat_device.id}"', page.text)
+        self.assertNotIn(f'value="{other.id}"', page.text)
+        # Nor can a forged form send it.
+        before = self.env["helpdesk.ticket"].search_count([])
+        self._submit(category=str(other.id))
+        self.assertEqual(self.env["helpdesk.ticket"].search_count([]), before)
+
+    def test_ticket_page_shows_the_vendor_reference_promise_and_outcome(self):
+        self.portal_user.tz = "Asia/Jerusalem"
+        mine = self._ticket(self.cat_line_repair, user=self.portal_user)
+        self.env["telephony.vendor.call"].create(
+            {
+                "ticket_id": mine.id,
+                "vendor_id": self.bezeq.id,
+                "channel_type": "phone",
+                "vendor_reference": "BZ-778812",
+                "promised_at": "2026-03-10 12:30:00",
+            }
+        )
+        self._login()
+        page = self.url_open(f"/my/ticket/{mine.id}").text
+        self.assertIn(self.bezeq.name, page)
+        self.assertIn("BZ-778812", page)
+        self.assertIn("Vendor promised a fix by", page)
+        # In the reporter's time zone (Israel: UTC+2 in March).
+        self.assertIn("14:30", page)
+        self.assertNotIn('id="telephony_resolution"', page)
+
+        mine.resolution_summary = "Bezeq replaced the line card."
+        page = self.url_open(f"/my/ticket/{mine.id}").text
+        self.assertNotIn("Bezeq replaced the line card.", page)  # not closed yet
+        mine.vendor_call_ids.action_resolve()
+        mine.stage_id = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        self.assertTrue(mine.closed)
+        page = self.url_open(f"/my/ticket/{mine.id}").text
+        self.assertIn('id="telephony_resolution"', page)
+        self.assertIn("Bezeq replaced the line card.", page)

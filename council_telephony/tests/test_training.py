@@ -140,3 +140,59 @@ class TestTraining(TelephonyCase):
         self.env.invalidate_all()
         staff = self.env["hr.employee.public"].with_user(self.agent)
         self.assertEqual(len(staff.browse(self.colleague.id).telephony_training_ids), 2)
+
+    def test_invitees_get_the_session_and_a_calendar_event(self):
+        """4.2.6: inviting tells each invitee, in their language, with the
+        session as a calendar event; who cannot be e-mailed is named."""
+        self._enable_hebrew()
+        self.employee.lang = "he_IL"
+        nobody = self.env["hr.employee"].create({"name": "No Mail"})
+        self.env["telephony.extension"].create(
+            {
+                "number": "4105",
+                "employee_id": nobody.id,
+                "device_model_id": self.device_model.id,
+            }
+        )
+        session = self._session(function="Call transfer")
+        session.action_invite_untrained()
+        self.assertEqual(session.invited_count, 3)
+        mails = self.env["mail.mail"].search(
+            [
+                ("model", "=", "telephony.training.attendance"),
+                ("res_id", "in", session.attendance_ids.ids),
+            ]
+        )
+        self.assertEqual(
+            mails.recipient_ids, (self.employee | self.employee2).partner_id
+        )
+        hebrew = mails.filtered(lambda m: m.recipient_ids == self.employee.partner_id)
+        self.assertIn("הזמנה להדרכת טלפוניה", hebrew.subject)
+        self.assertIn("10/03/2026", hebrew.subject)
+        self.assertIn("T207M test", hebrew.body_html)
+        english = mails - hebrew
+        self.assertIn("Invitation to a telephony training", english.subject)
+        for mail in mails:
+            event = mail.attachment_ids
+            self.assertEqual(event.mimetype, "text/calendar")
+            self.assertTrue(event.name.endswith(".ics"))
+            text = event.raw.decode()
+            self.assertIn("BEGIN:VEVENT", text)
+            self.assertIn("DTSTART;VALUE=DATE:20260310", text)
+            self.assertIn("DTEND;VALUE=DATE:20260311", text)
+            self.assertIn("Your desk phone", text)
+        self.assertIn(
+            "SUMMARY:הדרכת טלפוניה: Your desk phone", hebrew.attachment_ids.raw.decode()
+        )
+        self.assertIn("No Mail", session.message_ids[0].body)
+        # Inviting again tells nobody twice.
+        session.action_invite_untrained()
+        self.assertEqual(
+            self.env["mail.mail"].search_count(
+                [
+                    ("model", "=", "telephony.training.attendance"),
+                    ("res_id", "in", session.attendance_ids.ids),
+                ]
+            ),
+            2,
+        )

@@ -6,3 +6,4 @@ from . import mail_intake
 from . import mail_queue
 from . import numbering
 from . import working_hours
+from . import ics

@@ -7,3 +7,5 @@ from . import telephony_extension
 from . import telephony_idle_extension
 from . import telephony_annual_figures
 from . import telephony_usage_import
+from . import ir_actions_report
+from . import telephony_demo_history

@@ -10,3 +10,6 @@ class ResConfigSettings(models.TransientModel):
     telephony_idle_months = fields.Integer(
         related="company_id.telephony_idle_months", readonly=False
     )
+    telephony_head_id = fields.Many2one(
+        related="company_id.telephony_head_id", readonly=False
+    )

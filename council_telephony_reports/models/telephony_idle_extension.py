@@ -1,4 +1,7 @@
+from datetime import date
+
 from odoo import fields, models
+from odoo.tools import SQL
 
 
 class TelephonyIdleExtension(models.Model):
@@ -31,10 +34,18 @@ class TelephonyIdleExtension(models.Model):
 
     @property
     def _table_query(self):
-        return """
+        return self._idle_query(date.max)
+
+    def _idle_query(self, until):
+        """The entries idle as of the last month imported up to ``until``
+        (a date): the view's rows today, and the annual report's savings at
+        the end of each year (4.2.5)."""
+        return SQL(
+            """
             WITH latest AS (
                 SELECT company_id, max(period) AS period
-                  FROM telephony_usage GROUP BY company_id
+                  FROM telephony_usage WHERE period <= %(until)s
+                 GROUP BY company_id
             ), window_usage AS (
                 SELECT u.company_id, u.extension_id, SUM(u.calls) AS calls,
                        SUM(u.cost) AS cost, COUNT(DISTINCT u.period) AS months
@@ -42,6 +53,7 @@ class TelephonyIdleExtension(models.Model):
                   JOIN latest l ON l.company_id = u.company_id
                   JOIN res_company c ON c.id = u.company_id
                  WHERE u.extension_id IS NOT NULL
+                   AND u.period <= l.period
                    AND u.period > l.period
                        - make_interval(months => COALESCE(c.telephony_idle_months, 3))
                  GROUP BY u.company_id, u.extension_id
@@ -54,7 +66,8 @@ class TelephonyIdleExtension(models.Model):
                    w.months IS NOT NULL AS reported,
                    ROUND((w.cost / NULLIF(w.months, 0))::numeric, 2) AS monthly_cost,
                    (SELECT max(u2.period) FROM telephony_usage u2
-                     WHERE u2.extension_id = e.id AND u2.calls > 0) AS last_call_period
+                     WHERE u2.extension_id = e.id AND u2.calls > 0
+                       AND u2.period <= %(until)s) AS last_call_period
               FROM telephony_extension e
               JOIN latest l ON l.company_id = e.company_id
               JOIN res_company c ON c.id = e.company_id
@@ -62,4 +75,6 @@ class TelephonyIdleExtension(models.Model):
              WHERE e.active AND COALESCE(w.calls, 0) = 0
                AND (w.months IS NULL
                     OR w.months >= COALESCE(c.telephony_idle_months, 3))
-        """
+            """,
+            until=until,
+        )

@@ -47,8 +47,16 @@ class ReportAnnualXlsx(models.AbstractModel):
                 (self.env._("Calls"), this["usage_total"][0], last["usage_total"][0]),
                 (self.env._("Minutes"), this["usage_total"][1], last["usage_total"][1]),
                 (self.env._("Cost"), this["usage_total"][2], last["usage_total"][2]),
-                (self.env._("Idle extensions and lines"), this["idle_count"], None),
-                (self.env._("Their cost a year"), this["idle_monthly_cost"] * 12, None),
+                (
+                    self.env._("Idle extensions and lines"),
+                    this["idle_count"],
+                    last["idle_count"],
+                ),
+                (
+                    self.env._("Their cost a year"),
+                    this["idle_monthly_cost"] * 12,
+                    last["idle_monthly_cost"] * 12,
+                ),
             ]
             self._write_table(sheet, bold, ["", year, previous], rows)
             for title, key in (
@@ -137,6 +145,7 @@ class ReportAnnualXlsx(models.AbstractModel):
                 bold,
                 [
                     "",
+                    self.env._("Year"),
                     self.env._("Calls"),
                     self.env._("Resolved"),
                     self.env._("Response, median (working hours)"),
@@ -148,6 +157,7 @@ class ReportAnnualXlsx(models.AbstractModel):
                 [
                     (
                         v["vendor"],
+                        row_year,
                         v["calls"],
                         v["resolved"],
                         v["response_median"],
@@ -156,7 +166,8 @@ class ReportAnnualXlsx(models.AbstractModel):
                         v["repair_p90"],
                         v["availability"],
                     )
-                    for v in this["vendors"]
+                    for row_year, rows in ((wizard.year, this), (wizard.year - 1, last))
+                    for v in rows["vendors"]
                 ],
             )
 

@@ -8,3 +8,5 @@ from . import test_figures_differential
 from . import test_security
 from . import test_usage_properties
 from . import test_tours
+from . import test_annual_send
+from . import test_letterhead

@@ -278,3 +278,59 @@ class TestAnnualReport(UsageImportCase, TelephonyMoneyCase):
                 self.env["telephony.annual.report"].with_user(user).create(
                     {"year": 2026}
                 )
+
+    def test_every_section_beside_the_year_before(self):
+        """Issue 16: vendor performance and savings have the year before too."""
+        figures = self.env["telephony.annual.figures"]
+        last_year = self.env["helpdesk.ticket"].search(
+            [("received_at", "=", datetime(2025, 6, 1, 7, 0))]
+        )
+        self.env["telephony.vendor.call"].create(
+            {
+                "ticket_id": last_year.id,
+                "vendor_id": self.tadiran.id,
+                "channel_type": "phone",
+                "opened_at": datetime(2025, 6, 1, 8, 0),
+            }
+        )
+        before = figures._figures(2026)
+        # A register entry in none of the usage files is idle at the end of
+        # either year.
+        self.env["telephony.extension"].create({"number": "4177"})
+        after = figures._figures(2026)
+        for year in ("this", "last"):
+            self.assertEqual(after[year]["idle_count"], before[year]["idle_count"] + 1)
+        self.assertEqual(
+            [
+                v["calls"]
+                for v in after["last"]["vendors"]
+                if v["vendor"] == self.tadiran.name
+            ],
+            [1],
+        )
+        content, _kind = self.env["ir.actions.report"]._render(
+            "council_telephony_reports.action_report_annual_xlsx", self.report.ids
+        )
+        book = openpyxl.load_workbook(io.BytesIO(content))
+        summary = {
+            row[0].value: row[2].value
+            for row in book.worksheets[0].iter_rows(min_row=2)
+        }
+        self.assertEqual(
+            summary["Idle extensions and lines"], after["last"]["idle_count"]
+        )
+        rows = {
+            (row[0].value, row[1].value): row[2].value
+            for row in book["Vendors"].iter_rows(min_row=2)
+        }
+        self.assertEqual(rows[self.tadiran.name, 2025], 1)
+        self.assertIn((self.tadiran.name, 2026), rows)
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html(
+                "council_telephony_reports.action_report_annual", self.report.ids
+            )[0]
+            .decode()
+        )
+        self.assertIn("o_telephony_annual_savings", html)
+        self.assertIn("at the end of the year", html)
