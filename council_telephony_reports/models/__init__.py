@@ -7,3 +7,4 @@ from . import telephony_extension
 from . import telephony_idle_extension
 from . import telephony_annual_figures
 from . import telephony_usage_import
+from . import telephony_usage_import_profile

@@ -21,7 +21,7 @@ from datetime import date
 COLUMNS = ("period", "number", "department", "calls", "minutes", "cost")
 
 Header = namedtuple("Header", "body delimiter width index")
-RowError = namedtuple("RowError", "line reason value")
+RowError = namedtuple("RowError", "line reason value column", defaults=("",))
 
 _PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
 _FIRST_LINE = re.compile(rb"[^\r\n]*")
