@@ -6,7 +6,7 @@ import psycopg2
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import api, fields, models, sql_db
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools.misc import formatLang
@@ -94,10 +94,9 @@ class TelephonyUsageImport(models.Model):
 
     # Set by the upload (the form's file field), kept as sent.
     name = fields.Char(string="File name")
-    file = fields.Binary(string="File", attachment=True)
+    file = fields.Binary(attachment=True)
     profile_id = fields.Many2one(
         comodel_name="telephony.usage.import.profile",
-        string="Profile",
         required=True,
         ondelete="restrict",
         default=lambda self: self.env.ref(
@@ -209,26 +208,23 @@ class TelephonyUsageImport(models.Model):
 
         Not a row lock (FOR UPDATE SKIP LOCKED): the progress and the result
         are written to the import's row by other transactions while the job
-        runs, and a row lock would stop them. An advisory lock of the session
-        of a cursor of its own outlives the job's commit, until the result is
-        written; the state is read after the lock is held, in a transaction
+        runs, and a row lock would stop them. An advisory lock of a
+        connection of its own outlives the job's commit, until the result is
+        written; the state is read once the lock is held, by a transaction
         of its own, so that an import finished meanwhile is not run again."""
-        cr = self.env.registry.cursor()
+        cr = sql_db.db_connect(self.env.cr.dbname).cursor()
         try:
             cr.execute("SELECT pg_try_advisory_lock(%s, %s)", (RUN_LOCK, self.id))
-            locked = cr.fetchone()[0]
-            cr.commit()
-            if locked:
-                cr.execute(
-                    "SELECT state FROM telephony_usage_import WHERE id = %s",
-                    (self.id,),
-                )
-                row = cr.fetchone()
-                cr.commit()
+            if cr.fetchone()[0]:
+                with self.env.registry.cursor() as check:
+                    check.execute(
+                        "SELECT state FROM telephony_usage_import WHERE id = %s",
+                        (self.id,),
+                    )
+                    row = check.fetchone()
                 if row and row[0] in TO_RUN:
                     return cr
-                self._unlock_run(cr)
-                return None
+                cr.execute("SELECT pg_advisory_unlock(%s, %s)", (RUN_LOCK, self.id))
         except Exception:
             cr.close()
             raise
@@ -236,11 +232,12 @@ class TelephonyUsageImport(models.Model):
         return None
 
     def _unlock_run(self, cr):
-        if cr._closed:
+        """Let go of the import's lock (a session's advisory lock is let go
+        of at once, whatever its transaction becomes)."""
+        if cr.closed:
             return
         try:
             cr.execute("SELECT pg_advisory_unlock(%s, %s)", (RUN_LOCK, self.id))
-            cr.commit()
         finally:
             cr.close()
 
@@ -313,13 +310,14 @@ class TelephonyUsageImport(models.Model):
             return self._wrong_format(looks)
         if profile.preset != "council" or profile.file_type != "csv":
             return self._import_by_profile(stream)
-        header = usage_csv.read_header(stream.read())
+        header = usage_csv.read_header(stream)
         if isinstance(header, usage_csv.RowError):
             return self._failure([header], 1)
         self._report_progress("reading", 0)
         file_errors, total = self._copy_rows(header)
-        if file_errors and file_errors[0].reason == "encoding":
-            return self._failure(file_errors[:1], 1)
+        encoding = [error for error in file_errors if error.reason == "encoding"]
+        if encoding:
+            return self._failure(encoding, 1)
         return self._check_and_store(header, file_errors, total)
 
     def _import_by_profile(self, stream):
@@ -478,24 +476,39 @@ class TelephonyUsageImport(models.Model):
             )
         )
         columns = ", ".join(names)
+        body = header.body
+        start = body.tell()
+        size = max(body.seek(0, io.SEEK_END) - start, 1)
         try:
             with cr.savepoint(flush=False):
-                body, done, total = header.body, 0, 0
-                while done < len(body):
-                    # In pieces of whole lines, to show how far it is.
-                    end = body.find(b"\n", done + PROGRESS_BYTES) + 1 or len(body)
+                body.seek(start)
+                total, first, rest = 0, True, b""
+                while True:
+                    # Read a piece at a time, cut after its last whole line
+                    # (the rest goes with the next), to show how far it is.
+                    chunk = body.read(PROGRESS_BYTES)
+                    data = rest + chunk
+                    if not data:
+                        break
+                    end = data.rfind(b"\n") + 1 if chunk else len(data)
+                    if not end:
+                        rest = data
+                        continue
+                    piece, rest = data[:end], data[end:]
                     cr._obj.copy_expert(
                         f"""COPY telephony_usage_raw ({columns}) FROM STDIN
-                            WITH (FORMAT csv, HEADER {done == 0},
+                            WITH (FORMAT csv, HEADER {first},
                                   DELIMITER '{header.delimiter}')""",
-                        io.BytesIO(body[done:end]),
+                        io.BytesIO(piece),
                     )
                     total += cr._obj.rowcount
-                    done = end
-                    self._report_progress("reading", 40 * done // len(body))
+                    first = False
+                    done = body.tell() - start - len(rest)
+                    self._report_progress("reading", 40 * done // size)
             return [], total
         except psycopg2.DataError:
             _logger.info("Usage import %s: reading row by row", self.id)
+        body.seek(start)
         errors, rows = [], io.StringIO()
         writer = csv.writer(rows)
         for item in usage_csv.iter_rows(header):

@@ -49,6 +49,7 @@ class TelephonyUsageImportProfile(models.Model):
         default="calls",
     )
     file_type = fields.Selection(
+        string="File type",
         selection=[("csv", "CSV"), ("xlsx", "XLSX (Excel)")],
         required=True,
         default="csv",
@@ -125,6 +126,7 @@ class TelephonyUsageImportProfile(models.Model):
         required=True,
     )
     duration_unit = fields.Selection(
+        string="Talk time unit",
         selection=[
             ("seconds", "Seconds"),
             ("minutes", "Minutes"),
@@ -135,7 +137,6 @@ class TelephonyUsageImportProfile(models.Model):
     )
     vendor_id = fields.Many2one(
         comodel_name="telephony.vendor",
-        string="Vendor",
         help="Whose contract prices the calls of a file without a cost.",
     )
     price_item = fields.Char(

@@ -442,11 +442,12 @@ class CopySource:
             self._count += 1
         return "".join(lines).encode()
 
-    def read(self, size=-1):
+    def _next_bytes(self, size=-1):
         size = size if size > 0 else 65536
         if len(self._buffer) < size:
             self._buffer += self._fill(size)
         data, self._buffer = self._buffer[:size], self._buffer[size:]
         return data
 
-    readline = read
+    # What copy_expert reads by.
+    read = _next_bytes
