@@ -369,6 +369,7 @@ class TelephonyUsageImport(models.Model):
         else:
             cr.execute("SELECT count(*) FROM telephony_usage_raw")
             total = cr.fetchone()[0]
+            cr.execute("ANALYZE telephony_usage_raw")
         columns = {name: i for i, name in enumerate(usage_csv.COLUMNS)}
         header = usage_csv.Header(None, ",", len(columns), columns)
         return self._check_and_store(header, [], total)
