@@ -9,3 +9,4 @@ from . import telephony_annual_figures
 from . import telephony_usage_import
 from . import ir_actions_report
 from . import telephony_demo_history
+from . import telephony_usage_import_profile

@@ -62,7 +62,10 @@ class TelephonyUsage(models.Model):
 
     def _forget(self, field_name, records):
         """Clear deleted ``records`` (departments or register entries) from
-        the usage rows."""
+        the usage rows. Issue 13, item 7: deleting no record clears
+        nothing (``IN ()`` is no SQL)."""
+        if not records:
+            return
         self.env.cr.execute(
             SQL(
                 "UPDATE telephony_usage SET %s = NULL WHERE %s IN %s",

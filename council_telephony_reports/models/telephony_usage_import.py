@@ -6,14 +6,14 @@ import psycopg2
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import api, fields, models, sql_db
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools.misc import formatLang
 
 from odoo.addons.council_telephony.tools import numbering
 
-from ..tools import usage_csv
+from ..tools import usage_csv, usage_files, usage_sql
 
 _logger = logging.getLogger(__name__)
 
@@ -36,6 +36,25 @@ INTEGER_PATTERN = r"^[+-]?[0-9]{1,15}$"
 NUMBER_PATTERN = r"^[+-]?([0-9]{1,15}\.?[0-9]{0,20}|\.[0-9]{1,20})$"
 MAX_AMOUNT = 10**9
 TRIMMED = " \t\r\n\u00a0"
+# Numbers not in the register are listed in the result, up to this many.
+SHOWN_NUMBERS = 30
+# The states of an import the job has still to run.
+TO_RUN = ("queued", "reading", "checking", "storing")
+# Written by the import itself, never by a user (issue 13, item 7): set at
+# creation, then by the job.
+FIXED_FIELDS = {
+    "state",
+    "user_id",
+    "company_id",
+    "progress",
+    "row_count",
+    "error_count",
+    "periods",
+    "result",
+    "finished_at",
+}
+# The class of the advisory locks that keep an import to one job at a time.
+RUN_LOCK = 4_250_018
 
 
 def _months(periods):
@@ -75,7 +94,17 @@ class TelephonyUsageImport(models.Model):
 
     # Set by the upload (the form's file field), kept as sent.
     name = fields.Char(string="File name")
-    file = fields.Binary(string="CSV file", attachment=True)
+    file = fields.Binary(attachment=True)
+    profile_id = fields.Many2one(
+        comodel_name="telephony.usage.import.profile",
+        required=True,
+        ondelete="restrict",
+        default=lambda self: self.env.ref(
+            "council_telephony_reports.usage_import_profile_council",
+            raise_if_not_found=False,
+        ),
+        help="How the file is read: the PBX's or the carrier's format.",
+    )
     company_id = fields.Many2one(
         comodel_name="res.company",
         required=True,
@@ -110,16 +139,47 @@ class TelephonyUsageImport(models.Model):
     result = fields.Text(readonly=True)
     finished_at = fields.Datetime(string="Finished at", readonly=True)
 
+    # === CRUD === #
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """An import is new, and the user's own, when it is made; its
+        company is one of the user's (the record rule)."""
+        for vals in vals_list:
+            vals.update(state="draft", user_id=self.env.uid)
+            for name in FIXED_FIELDS - {"state", "user_id", "company_id"}:
+                vals.pop(name, None)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        """Issue 13, item 7: the state, author, company and result of an
+        import are the import's own (only the job writes them, as the
+        superuser); its file and profile cannot change once it is sent."""
+        if not self.env.su:
+            if FIXED_FIELDS & vals.keys():
+                raise UserError(
+                    self.env._(
+                        "The status, author, company and result of an import are "
+                        "set by the import itself."
+                    )
+                )
+            if {"file", "name", "profile_id"} & vals.keys() and any(
+                record.state != "draft" for record in self
+            ):
+                raise UserError(self.env._("This file was already sent to import."))
+        return super().write(vals)
+
     # === Actions === #
 
     def action_import(self):
         """Queue the import and wake the job that runs it."""
         for record in self:
             if not record.file:
-                raise UserError(self.env._("Choose the CSV file to import."))
+                raise UserError(self.env._("Choose the file to import."))
             if record.state != "draft":
                 raise UserError(self.env._("This file was already sent to import."))
-        self.write({"state": "queued", "progress": 0})
+        self.check_access("write")
+        self.sudo().write({"state": "queued", "progress": 0})
         self.env.ref("council_telephony_reports.ir_cron_usage_import").sudo()._trigger()
 
     # === The job === #
@@ -130,17 +190,62 @@ class TelephonyUsageImport(models.Model):
         the job again at once. An import found midway was interrupted: its
         rows, written in one transaction, were never stored, so it starts
         again."""
-        waiting = self.search(
-            [("state", "not in", ("draft", "done", "failed"))], order="id", limit=2
-        )
-        if waiting:
-            waiting[0].with_company(waiting[0].company_id)._run()
+        waiting = self.search([("state", "in", TO_RUN)], order="id")
+        for record in waiting:
+            lock = record._lock_run()
+            if lock:
+                record.with_company(record.company_id)._run(lock)
+                break
         self.env["ir.cron"]._notify_progress(
-            done=len(waiting[:1]), remaining=len(waiting[1:])
+            done=1 if waiting else 0, remaining=max(len(waiting) - 1, 0)
         )
 
-    def _run(self):
+    def _lock_run(self):
+        """Issue 13, item 7: one job at a time runs an import (the scheduler
+        and a manual run of the job, or two workers). Return the cursor that
+        holds the import's lock until its result is written, or None when
+        another job holds it or has finished the import meanwhile.
+
+        Not a row lock (FOR UPDATE SKIP LOCKED): the progress and the result
+        are written to the import's row by other transactions while the job
+        runs, and a row lock would stop them. An advisory lock of a
+        connection of its own outlives the job's commit, until the result is
+        written; the state is read once the lock is held, by a transaction
+        of its own, so that an import finished meanwhile is not run again."""
+        cr = sql_db.db_connect(self.env.cr.dbname).cursor()
+        try:
+            cr.execute("SELECT pg_try_advisory_lock(%s, %s)", (RUN_LOCK, self.id))
+            if cr.fetchone()[0]:
+                with self.env.registry.cursor() as check:
+                    check.execute(
+                        "SELECT state FROM telephony_usage_import WHERE id = %s",
+                        (self.id,),
+                    )
+                    row = check.fetchone()
+                if row and row[0] in TO_RUN:
+                    return cr
+                cr.execute("SELECT pg_advisory_unlock(%s, %s)", (RUN_LOCK, self.id))
+        except Exception:
+            cr.close()
+            raise
+        cr.close()
+        return None
+
+    def _unlock_run(self, cr):
+        """Let go of the import's lock (a session's advisory lock is let go
+        of at once, whatever its transaction becomes)."""
+        if cr.closed:
+            return
+        try:
+            cr.execute("SELECT pg_advisory_unlock(%s, %s)", (RUN_LOCK, self.id))
+        finally:
+            cr.close()
+
+    def _run(self, lock):
+        """Import the file in the job's transaction; write the result once
+        it has committed, then let go of the import's lock (see _lock_run)."""
         self.ensure_one()
+        self.env.cr.postrollback.add(lambda: self._unlock_run(lock))
         attachment = self.env["ir.attachment"].search(
             [
                 ("res_model", "=", self._name),
@@ -151,8 +256,8 @@ class TelephonyUsageImport(models.Model):
         )
         outcome = self.with_context(lang=self.user_id.lang or self.env.lang)
         try:
-            with self.env.cr.savepoint():
-                values = outcome._import_rows(attachment.raw or b"")
+            with self.env.cr.savepoint(), self._open(attachment) as stream:
+                values = outcome._import_rows(stream)
         except Exception:
             _logger.exception("Usage import %s stopped", self.id)
             values = {
@@ -162,12 +267,26 @@ class TelephonyUsageImport(models.Model):
                     "imported. The server log has the details."
                 ),
             }
-        self.env.cr.postcommit.add(lambda: self._finish(values))
+        self.env.cr.postcommit.add(lambda: self._finish(values, lock))
 
-    def _finish(self, values):
+    @api.model
+    def _open(self, attachment):
+        """The uploaded file, read as a stream from the file store (an
+        attachment kept in the database is read whole)."""
+        if attachment.store_fname:
+            return open(attachment._full_path(attachment.store_fname), "rb")  # noqa: SIM115
+        return io.BytesIO(attachment.raw or b"")
+
+    def _finish(self, values, lock):
         """Write the result and tell the manager who imported the file."""
+        try:
+            self._write_result(values)
+        finally:
+            self._unlock_run(lock)
+
+    def _write_result(self, values):
         with self.env.registry.cursor() as cr:
-            record = self.with_env(self.env(cr=cr))
+            record = self.with_env(self.env(cr=cr, su=True))
             record.write(dict(values, progress=100, finished_at=fields.Datetime.now()))
             record.message_post(
                 body=Markup("<br/>").join(values["result"].split("\n")),
@@ -175,21 +294,124 @@ class TelephonyUsageImport(models.Model):
                 subtype_xmlid="mail.mt_comment",
             )
 
-    def _import_rows(self, data):
+    def _import_rows(self, stream):
         """Read, check and store the file's rows; return the import's
-        result (its state, counts and message).
+        result (its state, counts and message). A file in another known
+        format than the profile's is refused at once.
+
+        The file is loaded into a work table of monthly rows: as it is, by
+        ``COPY``, in this system's own layout; read by the profile, a piece
+        at a time, otherwise (a file of calls is totalled per number and
+        month in SQL). Then each row is checked and stored."""
+        profile = self.profile_id
+        first_rows = usage_files.first_rows(stream, profile.file_type)
+        looks = usage_files.looks_like(first_rows)
+        if looks and looks != profile.preset:
+            return self._wrong_format(looks)
+        if profile.preset != "council" or profile.file_type != "csv":
+            return self._import_by_profile(stream)
+        header = usage_csv.read_header(stream)
+        if isinstance(header, usage_csv.RowError):
+            return self._failure([header], 1)
+        self._report_progress("reading", 0)
+        file_errors, total = self._copy_rows(header)
+        encoding = [error for error in file_errors if error.reason == "encoding"]
+        if encoding:
+            return self._failure(encoding, 1)
+        return self._check_and_store(header, file_errors, total)
+
+    def _import_by_profile(self, stream):
+        """Load the file as the profile reads it into the work table of
+        monthly rows; a file of calls is totalled there per number and month
+        in the council's time zone, priced by the vendor's contract when it
+        has no cost (4.2.5). A value the profile cannot read stops the import
+        before anything is checked."""
+        profile = self.profile_id
+        layout = profile._layout()
+        size = max(stream.seek(0, io.SEEK_END), 1)
+        header, rows = usage_files.read_rows(stream, layout)
+        if isinstance(header, usage_csv.RowError):
+            return self._failure([header], 1)
+        index = usage_files.column_index(layout, header)
+        if isinstance(index, usage_csv.RowError):
+            return self._failure([index], 1)
+        self._report_progress("reading", 0)
+        cr = self.env.cr
+        usage_sql.create_raw(cr)
+        if layout.kind == "calls":
+            usage_sql.create_calls(cr)
+            mapper = usage_files.CallRows(layout, index, header, self._numbering())
+            table = "telephony_usage_calls"
+        else:
+            mapper = usage_files.TotalRows(layout, index, header)
+            table = "telephony_usage_raw"
+        source = usage_files.CopySource(rows, mapper, usage_sql.COPY_ROWS, SHOWN_ERRORS)
+        while source.next_piece():
+            usage_sql.copy_rows(cr, table, source)
+            self._report_progress("reading", 40 * min(stream.tell(), size) // size)
+        if source.error_count:
+            return self._failure(source.errors, source.error_count)
+        if layout.kind == "calls":
+            council_tz = self.company_id._telephony_tz().zone
+            months = usage_sql.months_without_cost(cr, profile.tz, council_tz)
+            prices = self._minute_prices(months)
+            unpriced = [
+                usage_csv.RowError(0, "price", month.strftime("%m/%Y"))
+                for month in months
+                if month not in prices
+            ]
+            if unpriced:
+                return self._failure(unpriced[:SHOWN_ERRORS], len(unpriced))
+            total = usage_sql.total_calls(
+                cr, profile.tz, council_tz, prices, "call_id" in index
+            )
+            usage_sql.drop(cr)
+        else:
+            cr.execute("SELECT count(*) FROM telephony_usage_raw")
+            total = cr.fetchone()[0]
+            cr.execute("ANALYZE telephony_usage_raw")
+        columns = {name: i for i, name in enumerate(usage_csv.COLUMNS)}
+        header = usage_csv.Header(None, ",", len(columns), columns)
+        return self._check_and_store(header, [], total)
+
+    def _numbering(self):
+        """The council's numbering as a function of a number: its normal
+        form, or NumberError (a ValueError) with the reason. Read before the
+        rows go to COPY: no query can run while they do."""
+        low = self.company_id.telephony_extension_min_digits
+        high = self.company_id.telephony_extension_max_digits
+        return lambda raw: numbering.parse_number(raw, low, high)[1]
+
+    def _minute_prices(self, months):
+        """The price of a minute of talk in each month: the profile's item
+        of the unit prices of its vendor's contract in force that month."""
+        profile = self.profile_id
+        contracts = self.env["telephony.contract"].sudo()
+        prices = {}
+        if not (profile.vendor_id and profile.price_item):
+            return prices
+        for month in months:
+            contract = contracts._for_vendor_on(
+                profile.vendor_id, month, self.company_id
+            ) or contracts._for_vendor_on(
+                profile.vendor_id,
+                month + relativedelta(months=1, days=-1),
+                self.company_id,
+            )
+            price = contract.price_ids.filtered(
+                lambda p: p.name.strip() == profile.price_item.strip()
+            )[:1]
+            if price:
+                prices[month] = price.price
+        return prices
+
+    def _check_and_store(self, header, file_errors, total):
+        """Check the loaded monthly rows and store them.
 
         A good file is stored by one INSERT that checks each row as it reads
         it: if it stores fewer rows than the file has, or a number twice for
         a month, it is undone and the rows are checked one step at a time,
         to name the bad ones."""
-        header = usage_csv.read_header(data)
-        if isinstance(header, usage_csv.RowError):
-            return self._failure([header], 1)
-        self._report_progress("reading", 0)
-        file_errors, total = self._copy_rows(header)
-        if file_errors and file_errors[0].reason == "encoding":
-            return self._failure(file_errors[:1], 1)
         self._report_progress("checking", 40)
         # Grouping a million rows: in memory, not on disk.
         self.env.cr.execute("SET LOCAL work_mem = '128MB'")
@@ -255,24 +477,39 @@ class TelephonyUsageImport(models.Model):
             )
         )
         columns = ", ".join(names)
+        body = header.body
+        start = body.tell()
+        size = max(body.seek(0, io.SEEK_END) - start, 1)
         try:
             with cr.savepoint(flush=False):
-                body, done, total = header.body, 0, 0
-                while done < len(body):
-                    # In pieces of whole lines, to show how far it is.
-                    end = body.find(b"\n", done + PROGRESS_BYTES) + 1 or len(body)
+                body.seek(start)
+                total, first, rest = 0, True, b""
+                while True:
+                    # Read a piece at a time, cut after its last whole line
+                    # (the rest goes with the next), to show how far it is.
+                    chunk = body.read(PROGRESS_BYTES)
+                    data = rest + chunk
+                    if not data:
+                        break
+                    end = data.rfind(b"\n") + 1 if chunk else len(data)
+                    if not end:
+                        rest = data
+                        continue
+                    piece, rest = data[:end], data[end:]
                     cr._obj.copy_expert(
                         f"""COPY telephony_usage_raw ({columns}) FROM STDIN
-                            WITH (FORMAT csv, HEADER {done == 0},
+                            WITH (FORMAT csv, HEADER {first},
                                   DELIMITER '{header.delimiter}')""",
-                        io.BytesIO(body[done:end]),
+                        io.BytesIO(piece),
                     )
                     total += cr._obj.rowcount
-                    done = end
-                    self._report_progress("reading", 40 * done // len(body))
+                    first = False
+                    done = body.tell() - start - len(rest)
+                    self._report_progress("reading", 40 * done // size)
             return [], total
         except psycopg2.DataError:
             _logger.info("Usage import %s: reading row by row", self.id)
+        body.seek(start)
         errors, rows = [], io.StringIO()
         writer = csv.writer(rows)
         for item in usage_csv.iter_rows(header):
@@ -617,17 +854,29 @@ class TelephonyUsageImport(models.Model):
                 WHERE kind = 'period' ORDER BY 1"""
         )
         periods = _months([row[0] for row in self.env.cr.fetchall()])
+        result = self.env._(
+            "%(count)s usage rows imported for %(periods)s.",
+            count=formatLang(self.env, count, digits=0),
+            periods=self._left_to_right(periods),
+        )
+        # 4.2.5: a number not in the register is imported, and named.
+        numbers, unregistered = usage_sql.unregistered(self.env.cr, SHOWN_NUMBERS)
+        if unregistered:
+            shown = ", ".join(self._left_to_right(number) for number in numbers)
+            if unregistered > len(numbers):
+                shown += " …"
+            result += "\n" + self.env._(
+                "Not in the register (%(count)s): %(numbers)s",
+                count=formatLang(self.env, unregistered, digits=0),
+                numbers=shown,
+            )
         self._drop_work_tables()
         return {
             "state": "done",
             "row_count": count,
             "error_count": 0,
             "periods": periods,
-            "result": self.env._(
-                "%(count)s usage rows imported for %(periods)s.",
-                count=formatLang(self.env, count, digits=0),
-                periods=self._left_to_right(periods),
-            ),
+            "result": result,
         }
 
     def _drop_work_tables(self):
@@ -651,6 +900,24 @@ class TelephonyUsageImport(models.Model):
             return f"\u2066{text}\u2069"
         return text
 
+    def _wrong_format(self, looks):
+        """A file in another known format than the profile's."""
+        profiles = self.env["telephony.usage.import.profile"]
+        labels = dict(profiles._fields["preset"]._description_selection(self.env))
+        profile = profiles.search([("preset", "=", looks)], limit=1)
+        return {
+            "state": "failed",
+            "row_count": 0,
+            "error_count": 0,
+            "result": self.env._(
+                "Nothing was imported: this looks like a file of %(format)s, not "
+                "of %(profile)s. Choose the profile %(other)s and import it again.",
+                format=labels[looks],
+                profile=self.profile_id.display_name,
+                other=profile.display_name or labels[looks],
+            ),
+        }
+
     def _failure(self, errors, count):
         reasons = {
             "encoding": self.env._("the file is not UTF-8 text"),
@@ -673,15 +940,54 @@ class TelephonyUsageImport(models.Model):
             "unreadable": self.env._("the line cannot be read as CSV"),
             "department": self.env._("no department is named %s"),
             "duplicate": self.env._("the same number and month as line %s"),
+            "not_encoding": self.env._("the file is not %s text"),
+            "xlsx": self.env._("the file is not an XLSX spreadsheet"),
+            "start": self.env._(
+                "%(value)s is not a date and time written %(format)s",
+                value="%s",
+                format=self._left_to_right(self.profile_id.datetime_format or ""),
+            ),
+            "start_empty": self.env._("no date and time"),
+            "duration": self.env._(
+                "%(value)s is not a talk time in %(unit)s",
+                value="%s",
+                unit=dict(
+                    self.profile_id._fields["duration_unit"]._description_selection(
+                        self.env
+                    )
+                ).get(self.profile_id.duration_unit, ""),
+            ),
+            "amount": self.env._(
+                "the cost (%s) must be a number from 0 to 1,000,000,000"
+            ),
+            "price": self.env._(
+                "the file gives no cost, and the contract of %(vendor)s in force "
+                "in %(month)s has no unit price %(item)s",
+                vendor=self.profile_id.vendor_id.display_name or "—",
+                month="%s",
+                item=self.profile_id.price_item or "—",
+            ),
         }
-        lines = [
-            self.env._(
-                "Line %(line)s: %(reason)s",
-                line=error.line,
-                reason=reasons[error.reason].replace("%s", self._shown(error.value)),
-            )
-            for error in errors
-        ]
+        lines = []
+        for error in errors:
+            reason = reasons[error.reason].replace("%s", self._shown(error.value))
+            if error.reason == "price":
+                lines.append(reason)
+            elif error.column:
+                lines.append(
+                    self.env._(
+                        "Line %(line)s, column %(column)s: %(reason)s",
+                        line=error.line,
+                        column=error.column,
+                        reason=reason,
+                    )
+                )
+            else:
+                lines.append(
+                    self.env._(
+                        "Line %(line)s: %(reason)s", line=error.line, reason=reason
+                    )
+                )
         if count > len(errors):
             lines.append(
                 self.env._(

@@ -1,3 +1,7 @@
+import threading
+import time
+
+from odoo import SUPERUSER_ID, api
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.council_telephony.tests.common import TelephonyCase
@@ -33,6 +37,36 @@ class TestTours(TelephonyCase, HttpCase):
         record.invalidate_recordset()
         self.assertEqual((record.state, record.row_count), ("done", 1), record.result)
 
+    def _play_job(self, record, steps):
+        """The background job, from its own transaction, as it writes: each
+        step when the tour asks for it (a note "job-next-step" on the
+        import)."""
+
+        def play():
+            deadline = time.monotonic() + 300
+            for done, (values, message) in enumerate(steps, 1):
+                while time.monotonic() < deadline:
+                    with self.registry.cursor() as cr:
+                        env = api.Environment(cr, SUPERUSER_ID, {})
+                        asked = env["mail.message"].search_count(
+                            [
+                                ("model", "=", record._name),
+                                ("res_id", "=", record.id),
+                                ("body", "ilike", "job-next-step"),
+                            ]
+                        )
+                        if asked >= done:
+                            job = env[record._name].browse(record.id)
+                            job.write(values)
+                            if message:
+                                job.message_post(body=message)
+                            break
+                    time.sleep(0.5)
+
+        thread = threading.Thread(target=play, daemon=True)
+        thread.start()
+        return thread
+
     def test_the_import_form_follows_the_job(self):
         record = (
             self.env["telephony.usage.import"]
@@ -40,11 +74,28 @@ class TestTours(TelephonyCase, HttpCase):
             .create({"name": "usage.csv"})
         )
         # The job is reading the file (see _report_progress).
-        record.write({"state": "reading", "progress": 20})
+        record.sudo().write({"state": "reading", "progress": 20})
+        result = "3 שורות שימוש יובאו."
+        job = self._play_job(
+            record,
+            [
+                ({"state": "storing", "progress": 70}, None),
+                (
+                    {
+                        "state": "done",
+                        "progress": 100,
+                        "row_count": 3,
+                        "result": result,
+                    },
+                    result,
+                ),
+            ],
+        )
         self._tour(
             "/odoo/action-council_telephony_reports.telephony_usage_import_action/"
             f"{record.id}",
             "council_telephony_reports_usage_import_progress",
         )
+        job.join(timeout=10)
         record.invalidate_recordset()
         self.assertEqual((record.state, record.row_count), ("done", 3))

@@ -56,7 +56,7 @@ class TestUsageImport(UsageImportCase):
             + "2026-10,4101,Education,x,1,1\n"
         )
         self.assertEqual(record.state, "failed")
-        self.assertEqual(record.error_count, 4)
+        self.assertEqual(record.error_count, 4, record.result)
         message = record.result
         self.assertIn("Nothing was imported", message)
         self.assertIn("Line 3: 21 is not a council extension", message)

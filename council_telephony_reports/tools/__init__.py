@@ -1,2 +1,4 @@
 from . import usage_csv
+from . import usage_files
+from . import usage_sql
 from . import weeks

@@ -21,19 +21,27 @@ from datetime import date
 COLUMNS = ("period", "number", "department", "calls", "minutes", "cost")
 
 Header = namedtuple("Header", "body delimiter width index")
-RowError = namedtuple("RowError", "line reason value")
+RowError = namedtuple("RowError", "line reason value column", defaults=("",))
 
 _PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
 _FIRST_LINE = re.compile(rb"[^\r\n]*")
+# The header is read in the file's first bytes.
+_HEAD_BYTES = 1024 * 1024
 
 
 def read_header(data):
-    """Return a ``Header`` (the file without its byte-order mark, the
-    separator, the number of columns and where each of ``COLUMNS`` is), or a
-    ``RowError`` when the header cannot be read."""
-    body = data[len(codecs.BOM_UTF8) :] if data.startswith(codecs.BOM_UTF8) else data
+    """Return a ``Header`` (the file as a binary stream at its first byte
+    after the byte-order mark, the separator, the number of columns and
+    where each of ``COLUMNS`` is), or a ``RowError`` when the header cannot
+    be read. ``data``: the file's bytes, or a binary stream of them (read
+    from where it is, a piece at a time: see ``iter_rows``)."""
+    body = io.BytesIO(data) if isinstance(data, bytes) else data
+    start = body.tell()
+    head = body.read(_HEAD_BYTES)
+    bom = len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0
+    body.seek(start + bom)
     # Lines end in \r\n, \n, or \r alone (old Macs).
-    first = _FIRST_LINE.match(body).group()
+    first = _FIRST_LINE.match(head, bom).group()
     try:
         first_line = first.decode("utf-8")
     except UnicodeDecodeError:
@@ -61,29 +69,33 @@ def iter_rows(header):
     longer than its field limit) or a file that is not UTF-8. Blank rows are
     skipped; line numbers count the header as line 1. PostgreSQL takes no NUL
     character in text: one is shown as U+FFFD, in a cell the checks refuse."""
-    try:
-        text = header.body.decode("utf-8")
-    except UnicodeDecodeError:
-        yield RowError(0, "encoding", "")
-        return
-    # newline="": csv reads line ends itself (\r\n, \n, or \r alone).
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=header.delimiter)
+    # newline="": csv reads line ends itself (\r\n, \n, or \r alone). The
+    # file is decoded as it is read: bytes that are not UTF-8 end the rows.
+    text = io.TextIOWrapper(header.body, encoding="utf-8", newline="")
+    reader = csv.reader(text, delimiter=header.delimiter)
     line = 0
-    while True:
-        line += 1
-        try:
-            cells = next(reader, None)
-        except csv.Error:
-            yield RowError(line, "unreadable", "")
-            continue
-        if cells is None:
-            return
-        if line == 1 or not any(cell.strip() for cell in cells):
-            continue
-        if len(cells) != header.width:
-            yield RowError(line, "columns", str(len(cells)))
-            continue
-        yield line, [cell.replace("\x00", "\ufffd") for cell in cells]
+    try:
+        while True:
+            line += 1
+            try:
+                cells = next(reader, None)
+            except csv.Error:
+                yield RowError(line, "unreadable", "")
+                continue
+            except UnicodeDecodeError:
+                yield RowError(0, "encoding", "")
+                return
+            if cells is None:
+                return
+            if line == 1 or not any(cell.strip() for cell in cells):
+                continue
+            if len(cells) != header.width:
+                yield RowError(line, "columns", str(len(cells)))
+                continue
+            yield line, [cell.replace("\x00", "\ufffd") for cell in cells]
+    finally:
+        # The stream stays open (the wrapper would close it when it goes).
+        text.detach()
 
 
 def parse_period(text):
