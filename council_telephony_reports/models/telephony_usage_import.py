@@ -306,7 +306,10 @@ class TelephonyUsageImport(models.Model):
         ``COPY``, in this system's own layout; read by the profile, a piece
         at a time, otherwise (a file of calls is totalled per number and
         month in SQL). Then each row is checked and stored."""
-        profile = self.profile_id
+        # An import sent before profiles is of this system's layout.
+        profile = self.profile_id or self.env.ref(
+            "council_telephony_reports.usage_import_profile_council"
+        )
         first_rows = usage_files.first_rows(stream, profile.file_type)
         looks = usage_files.looks_like(first_rows)
         if looks and looks != profile.preset:
