@@ -97,7 +97,8 @@ class TelephonyUsageImport(models.Model):
     file = fields.Binary(attachment=True)
     profile_id = fields.Many2one(
         comodel_name="telephony.usage.import.profile",
-        required=True,
+        # Not required in the table: the imports made before profiles have
+        # none (this system's layout), and need no migration.
         ondelete="restrict",
         default=lambda self: self.env.ref(
             "council_telephony_reports.usage_import_profile_council",
@@ -176,6 +177,8 @@ class TelephonyUsageImport(models.Model):
         for record in self:
             if not record.file:
                 raise UserError(self.env._("Choose the file to import."))
+            if not record.profile_id:
+                raise UserError(self.env._("Choose the profile of the file."))
             if record.state != "draft":
                 raise UserError(self.env._("This file was already sent to import."))
         self.check_access("write")
@@ -303,7 +306,10 @@ class TelephonyUsageImport(models.Model):
         ``COPY``, in this system's own layout; read by the profile, a piece
         at a time, otherwise (a file of calls is totalled per number and
         month in SQL). Then each row is checked and stored."""
-        profile = self.profile_id
+        # An import sent before profiles is of this system's layout.
+        profile = self.profile_id or self.env.ref(
+            "council_telephony_reports.usage_import_profile_council"
+        )
         first_rows = usage_files.first_rows(stream, profile.file_type)
         looks = usage_files.looks_like(first_rows)
         if looks and looks != profile.preset:
