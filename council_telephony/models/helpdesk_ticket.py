@@ -239,6 +239,7 @@ class HelpdeskTicket(models.Model):
         readonly=True,
         copy=False,
         help="When the IT division's agents were told of this new fault.",
+        groups=INTERNAL,
     )
     telephony_mail_held = fields.Boolean(
         string="Held: sender not verified",
@@ -247,6 +248,7 @@ class HelpdeskTicket(models.Model):
         help="Reported by e-mail from outside the council, or from a council "
         "address its mail server did not vouch for: in nobody's name until an "
         "agent accepts it.",
+        groups=INTERNAL,
     )
     previous_ticket_id = fields.Many2one(
         comodel_name="helpdesk.ticket",

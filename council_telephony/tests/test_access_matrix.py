@@ -315,10 +315,64 @@ MODELS = {
         "unlink": MANAGER,
     },
     "tier.review": {
+        # The newest review: of a bill not approved yet. Readable with the bill
+        # only (4.2.2); changed only by the approval itself, which ``write``
+        # with no values does not reach: the attacks are test_bill_approval_attacks.
+        "read": ("manager", "billing"),
+        "write": ("manager", "billing"),
+        "create": NOBODY,
+        "unlink": NOBODY,
+    },
+    "telephony.bill.event": {
+        "read": HEADS,
+        "write": NOBODY,
+        "create": NOBODY,
+        "unlink": NOBODY,
+    },
+    "telephony.usage.import.profile": {
+        "read": IT,
+        "write": MANAGER,
+        "create": MANAGER,
+        "unlink": MANAGER,
+    },
+    "telephony.weekly.report.week": {
+        "read": MANAGER,
+        "write": MANAGER,
+        "create": MANAGER,
+        "unlink": MANAGER,
+    },
+    "telephony.demo.history": ABSTRACT,
+    "tier.validation": ABSTRACT,
+    "mail.thread": ABSTRACT,
+    "account.move.line": {
         "read": EVERYONE,
-        "write": INTERNAL_USERS,
-        "create": INTERNAL_USERS,
-        "unlink": INTERNAL_USERS,
+        "write": EVERYONE,
+        "create": EVERYONE,
+        "unlink": EVERYONE,
+    },
+    "account.payment.register": {
+        "read": EVERYONE,
+        "write": EVERYONE,
+        "create": EVERYONE,
+        "unlink": EVERYONE,
+    },
+    "comment.wizard": {
+        "read": EVERYONE,
+        "write": EVERYONE,
+        "create": EVERYONE,
+        "unlink": EVERYONE,
+    },
+    "ir.actions.report": {
+        "read": EVERYONE,
+        "write": EVERYONE,
+        "create": EVERYONE,
+        "unlink": EVERYONE,
+    },
+    "mail.message": {
+        "read": EVERYONE,
+        "write": EVERYONE,
+        "create": EVERYONE,
+        "unlink": EVERYONE,
     },
 }
 
@@ -331,6 +385,7 @@ AUDIENCES = {
     "internal": INTERNAL_USERS,
     "employees": EMPLOYEES,
     "staff": STAFF,
+    "heads": HEADS,
 }
 
 FIELDS = {
@@ -340,6 +395,9 @@ FIELDS = {
             telephony_budget_remaining telephony_contract_id telephony_over_budget
             telephony_vendor_id
         """,
+        "heads": """
+            telephony_event_ids
+        """,
     },
     "account.move": {
         "all": """
@@ -347,11 +405,15 @@ FIELDS = {
             telephony_budget_remaining telephony_contract_id telephony_over_budget
             telephony_vendor_id
         """,
+        "heads": """
+            telephony_event_ids
+        """,
     },
     "helpdesk.ticket": {
         "all": """
             is_telephony received_at resolution_summary telephony_location
             telephony_number telephony_resolved_at telephony_step telephony_vendor_id
+            previous_ticket_id
         """,
         "staff": """
             acknowledged_at department_id device_model_id escalation_ids extension_id
@@ -359,6 +421,7 @@ FIELDS = {
             reporter_informed_at response_breach_notified_at response_deadline
             response_in_time response_met_at response_status response_warned_at
             response_warning_at vendor_call_count vendor_call_ids
+            agents_told_at telephony_mail_held
         """,
     },
     "helpdesk.ticket.category": {
@@ -385,6 +448,10 @@ FIELDS = {
             telephony_eve_closing_hour telephony_extension_max_digits
             telephony_extension_min_digits telephony_idle_months telephony_manager_id
             telephony_weekly_report_hour
+            telephony_mail_date_hours telephony_mail_outside
+            telephony_mail_trusted_server telephony_one_person_approval
+            telephony_reopen_days telephony_head_id
+            telephony_annual_report_year
         """,
     },
     "res.config.settings": {
@@ -393,6 +460,9 @@ FIELDS = {
             telephony_eve_closing_hour telephony_extension_max_digits
             telephony_extension_min_digits telephony_idle_months telephony_manager_id
             telephony_weekly_report_hour
+            telephony_mail_date_hours telephony_mail_outside
+            telephony_mail_trusted_server telephony_one_person_approval
+            telephony_reopen_days telephony_head_id
         """,
     },
     "resource.calendar.leaves": {
@@ -413,6 +483,7 @@ FIELDS = {
         "all": """
             amount bill_id budget_id company_id contract_id currency_id date
             display_name id payment_move_id vendor_id year
+            budget_state
         """,
     },
     "telephony.budget": {
@@ -506,6 +577,7 @@ FIELDS = {
             message_ids message_is_follower message_needaction
             message_needaction_counter reason state ticket_id trigger vendor_call_id
             website_message_ids write_date write_uid
+            handback handed_from_id
         """,
         "internal": """
             activity_date_deadline activity_ids activity_state activity_summary
@@ -607,6 +679,7 @@ FIELDS = {
             message_has_sms_error message_ids message_is_follower message_needaction
             message_needaction_counter name periods progress result row_count state
             user_id website_message_ids write_date write_uid
+            profile_id
         """,
         "internal": "message_attachment_count message_follower_ids message_partner_ids",
     },
@@ -623,6 +696,7 @@ FIELDS = {
         "staff": """
             conduct_rules management_contact_ids request_email request_instructions
             request_phone request_url
+            reference_pattern
         """,
     },
     "telephony.vendor.call": {
@@ -635,6 +709,7 @@ FIELDS = {
             message_needaction_counter name opened_at opened_by_id promised_at
             repair_due_at repair_overdue resolved_at responded_at state ticket_id
             vendor_id vendor_reference website_message_ids write_date write_uid
+            promise_reminded_at
         """,
         "internal": """
             activity_date_deadline activity_ids activity_state activity_summary
@@ -659,6 +734,36 @@ FIELDS = {
             ticket_ids vendor_call_ids website_message_ids write_date write_uid
         """,
         "internal": "message_attachment_count message_follower_ids message_partner_ids",
+    },
+    "telephony.bill.event": {
+        "all": """
+            amount bill_id company_id currency_id date display_name id kind
+            note user_id vendor_id
+        """,
+    },
+    "telephony.usage.import.profile": {
+        "all": """
+            active call_id_column calls_column cost_column create_date
+            create_uid datetime_format delimiter department_column
+            display_name duration_column duration_unit encoding file_type
+            filter_column filter_values header id kind minutes_column name
+            number_column period_column preset price_item quotechar sequence
+            skip_after_header skip_lines start_column talk_only tz vendor_id
+            write_date write_uid
+        """,
+    },
+    "telephony.weekly.report.week": {
+        "all": """
+            company_id create_date create_uid date display_name id write_date write_uid
+        """,
+    },
+    "tier.review": {
+        "all": """
+            active telephony_currency_id telephony_fingerprint
+            telephony_signed_amount telephony_signed_content
+            telephony_withdrawn_by telephony_withdrawn_date
+            telephony_withdrawn_reason
+        """,
     },
 }
 MODULES = ("council_telephony", "council_telephony_reports")
@@ -772,7 +877,7 @@ class TestAccessMatrix(RpcMixin, TelephonyCase, HttpCase):
                 return False
         # Passed, or stopped before the access check; and writing no values
         # may pass without one (account.move): the access check decides.
-        return self._rpc(model, "check_access_rights", operation, False)
+        return self._rpc(model, "has_access", operation)
 
     def test_every_role_on_every_model_and_field(self):
         samples = {

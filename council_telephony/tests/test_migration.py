@@ -19,8 +19,10 @@ class TestMigration(TelephonyCase):
     handed out for the agents' internal files stop working; the reporter's
     own files and the files of public replies keep theirs."""
 
-    def _file(self, ticket, name):
-        attachment = self.env["ir.attachment"].create(
+    def _file(self, ticket, name, user=None):
+        # A file is the reporter's when the reporter sent it (create_uid).
+        files = self.env["ir.attachment"].with_user(user or self.env.user).sudo()
+        attachment = files.create(
             {
                 "name": name,
                 "raw": name.encode(),
@@ -33,7 +35,7 @@ class TestMigration(TelephonyCase):
 
     def test_tokens_of_internal_files_are_revoked(self):
         ticket = self._ticket(self.cat_pbx, user=self.portal_user)
-        reported = self._file(ticket, "photo.jpg")
+        reported = self._file(ticket, "photo.jpg", user=self.portal_user)
         internal = self._file(ticket, "quote.pdf")
         public = self._file(ticket, "instructions.pdf")
         both = self._file(ticket, "manual.pdf")
