@@ -877,7 +877,7 @@ class TestAccessMatrix(RpcMixin, TelephonyCase, HttpCase):
                 return False
         # Passed, or stopped before the access check; and writing no values
         # may pass without one (account.move): the access check decides.
-        return self._rpc(model, "has_access", operation)
+        return self._rpc(model, "check_access_rights", operation, False)
 
     def test_every_role_on_every_model_and_field(self):
         samples = {
