@@ -1,3 +1,4 @@
+import codecs
 import csv
 import io
 import logging
@@ -338,12 +339,20 @@ class TelephonyUsageImport(models.Model):
         else:
             mapper = usage_files.TotalRows(layout, index, header)
             table = "telephony_usage_raw"
-        source = usage_files.CopySource(rows, mapper, usage_sql.COPY_ROWS, SHOWN_ERRORS)
-        while source.next_piece():
-            usage_sql.copy_rows(cr, table, source)
-            self._report_progress("reading", 40 * min(stream.tell(), size) // size)
-        if source.error_count:
-            return self._failure(source.errors, source.error_count)
+        if not (
+            layout.kind == "calls"
+            and self._load_calls_in_sql(stream, layout, index, next(rows, None))
+        ):
+            stream.seek(0)
+            header, rows = usage_files.read_rows(stream, layout)
+            source = usage_files.CopySource(
+                rows, mapper, usage_sql.COPY_ROWS, SHOWN_ERRORS
+            )
+            while source.next_piece():
+                usage_sql.copy_rows(cr, table, source)
+                self._report_progress("reading", 40 * min(stream.tell(), size) // size)
+            if source.error_count:
+                return self._failure(source.errors, source.error_count)
         if layout.kind == "calls":
             council_tz = self.company_id._telephony_tz().zone
             months = usage_sql.months_without_cost(cr, profile.tz, council_tz)
@@ -364,6 +373,92 @@ class TelephonyUsageImport(models.Model):
         columns = {name: i for i, name in enumerate(usage_csv.COLUMNS)}
         header = usage_csv.Header(None, ",", len(columns), columns)
         return self._check_and_store(header, [], total)
+
+    def _load_calls_in_sql(self, stream, layout, index, first):
+        """The calls of a CSV file read by PostgreSQL, as Python reads them
+        (``usage_files.CallRows``), into the work table of calls: the file
+        goes to COPY as it is, and the records are mapped in one statement
+        (``usage_sql.load_calls``); only each distinct number is read by
+        Python, by the council's numbering. Return False, having loaded
+        nothing, when PostgreSQL cannot read the file surely as Python does
+        (a spreadsheet, a date and time in another format, a record of
+        another width, a value or a number it does not take): Python then
+        reads it, and names the bad rows. ``first``: the first record as
+        Python reads it."""
+        before = layout.skip_lines + layout.header + layout.skip_after_header
+        if (
+            not isinstance(first, tuple)
+            or isinstance(first, usage_csv.RowError)
+            # No blank line or record over several lines before it.
+            or first[0] != before + 1
+            or layout.file_type != "csv"
+            or layout.datetime_format
+            not in usage_files.ISO_FORMATS | {usage_files.UNIX}
+            or len(layout.delimiter) != 1
+            or len(layout.quotechar) != 1
+            or not (layout.delimiter + layout.quotechar).isascii()
+        ):
+            return False
+        stream.seek(0)
+        head = stream.read(usage_files.HEAD_BYTES)
+        encoding = layout.encoding
+        if encoding == "auto":
+            encoding = usage_files.detect_encoding(head)
+        if encoding not in usage_sql.PG_ENCODINGS:
+            return False
+        stream.seek(3 if head.startswith(codecs.BOM_UTF8) else 0)
+        # The lines before the records, skipped as Python skips them (lines
+        # that end in \n).
+        for _line in range(before):
+            if b"\r" in stream.readline().rstrip(b"\r\n"):
+                return False
+        # The width of the first record: COPY takes no other.
+        width = len(first[1])
+        cr = self.env.cr
+        start = stream.tell()
+        size = max(stream.seek(0, io.SEEK_END) - start, 1)
+        stream.seek(start)
+        savepoint = cr.savepoint(flush=False)
+        try:
+            usage_sql.create_records(cr, width, before + 1)
+            rest = b""
+            while True:
+                # A piece at a time, cut after its last whole line, to show
+                # how far it is.
+                chunk = stream.read(PROGRESS_BYTES)
+                data = rest + chunk
+                if not data:
+                    break
+                end = data.rfind(b"\n") + 1 if chunk else len(data)
+                piece, rest = data[:end], data[end:]
+                if piece:
+                    usage_sql.copy_records(
+                        cr,
+                        width,
+                        piece,
+                        layout.delimiter,
+                        layout.quotechar,
+                        encoding,
+                    )
+                done = stream.tell() - start - len(rest)
+                self._report_progress("reading", 35 * done // size)
+            normal = self._numbering()
+            numbers = {}
+            for raw in usage_sql.record_numbers(cr, index, layout.filter_values):
+                try:
+                    numbers[raw] = normal(raw)
+                except ValueError:
+                    numbers[raw] = None
+            usage_sql.number_keys(cr, numbers)
+            unsure = usage_sql.load_calls(cr, index, layout)
+        except psycopg2.DataError:
+            unsure = True
+        if unsure:
+            _logger.info("Usage import %s: the calls read by Python", self.id)
+            savepoint.close(rollback=True)
+            return False
+        savepoint.close(rollback=False)
+        return True
 
     def _numbering(self):
         """The council's numbering as a function of a number: its normal
