@@ -1,3 +1,4 @@
+import codecs
 import csv
 import io
 import logging
@@ -23,19 +24,6 @@ SHOWN_ERRORS = 100
 SHOWN_VALUE = 60
 # The file goes to PostgreSQL in pieces of this size, to show how far it is.
 PROGRESS_BYTES = 4 * 1024 * 1024
-# The rows are stored in pieces of this many pages of the work table (about
-# 90,000 rows), to show how far it is.
-STORE_PAGES = 1000
-# Amounts written plainly (1e3, nan, inf and 0x10 are refused): what the
-# casts below read, except for these characters, cannot be plain. When
-# PostgreSQL cannot read an amount at all, each is matched first, in as many
-# digits as the casts take; every value is then checked to be from 0 to
-# MAX_AMOUNT (NaN and infinities are not).
-NOT_PLAIN = "[^0-9.+\t\n\r -]"
-INTEGER_PATTERN = r"^[+-]?[0-9]{1,15}$"
-NUMBER_PATTERN = r"^[+-]?([0-9]{1,15}\.?[0-9]{0,20}|\.[0-9]{1,20})$"
-MAX_AMOUNT = 10**9
-TRIMMED = " \t\r\n\u00a0"
 # Numbers not in the register are listed in the result, up to this many.
 SHOWN_NUMBERS = 30
 # The states of an import the job has still to run.
@@ -351,12 +339,20 @@ class TelephonyUsageImport(models.Model):
         else:
             mapper = usage_files.TotalRows(layout, index, header)
             table = "telephony_usage_raw"
-        source = usage_files.CopySource(rows, mapper, usage_sql.COPY_ROWS, SHOWN_ERRORS)
-        while source.next_piece():
-            usage_sql.copy_rows(cr, table, source)
-            self._report_progress("reading", 40 * min(stream.tell(), size) // size)
-        if source.error_count:
-            return self._failure(source.errors, source.error_count)
+        if not (
+            layout.kind == "calls"
+            and self._load_calls_in_sql(stream, layout, index, next(rows, None))
+        ):
+            stream.seek(0)
+            header, rows = usage_files.read_rows(stream, layout)
+            source = usage_files.CopySource(
+                rows, mapper, usage_sql.COPY_ROWS, SHOWN_ERRORS
+            )
+            while source.next_piece():
+                usage_sql.copy_rows(cr, table, source)
+                self._report_progress("reading", 40 * min(stream.tell(), size) // size)
+            if source.error_count:
+                return self._failure(source.errors, source.error_count)
         if layout.kind == "calls":
             council_tz = self.company_id._telephony_tz().zone
             months = usage_sql.months_without_cost(cr, profile.tz, council_tz)
@@ -373,12 +369,96 @@ class TelephonyUsageImport(models.Model):
             )
             usage_sql.drop(cr)
         else:
-            cr.execute("SELECT count(*) FROM telephony_usage_raw")
-            total = cr.fetchone()[0]
-            cr.execute("ANALYZE telephony_usage_raw")
+            total = usage_sql.count_raw(cr)
         columns = {name: i for i, name in enumerate(usage_csv.COLUMNS)}
         header = usage_csv.Header(None, ",", len(columns), columns)
         return self._check_and_store(header, [], total)
+
+    def _load_calls_in_sql(self, stream, layout, index, first):
+        """The calls of a CSV file read by PostgreSQL, as Python reads them
+        (``usage_files.CallRows``), into the work table of calls: the file
+        goes to COPY as it is, and the records are mapped in one statement
+        (``usage_sql.load_calls``); only each distinct number is read by
+        Python, by the council's numbering. Return False, having loaded
+        nothing, when PostgreSQL cannot read the file surely as Python does
+        (a spreadsheet, a date and time in another format, a record of
+        another width, a value or a number it does not take): Python then
+        reads it, and names the bad rows. ``first``: the first record as
+        Python reads it."""
+        before = layout.skip_lines + layout.header + layout.skip_after_header
+        if (
+            not isinstance(first, tuple)
+            or isinstance(first, usage_csv.RowError)
+            # No blank line or record over several lines before it.
+            or first[0] != before + 1
+            or layout.file_type != "csv"
+            or layout.datetime_format
+            not in usage_files.ISO_FORMATS | {usage_files.UNIX}
+            or len(layout.delimiter) != 1
+            or len(layout.quotechar) != 1
+            or not (layout.delimiter + layout.quotechar).isascii()
+        ):
+            return False
+        stream.seek(0)
+        head = stream.read(usage_files.HEAD_BYTES)
+        encoding = layout.encoding
+        if encoding == "auto":
+            encoding = usage_files.detect_encoding(head)
+        if encoding not in usage_sql.PG_ENCODINGS:
+            return False
+        stream.seek(3 if head.startswith(codecs.BOM_UTF8) else 0)
+        # The lines before the records, skipped as Python skips them (lines
+        # that end in \n).
+        for _line in range(before):
+            if b"\r" in stream.readline().rstrip(b"\r\n"):
+                return False
+        # The width of the first record: COPY takes no other.
+        width = len(first[1])
+        cr = self.env.cr
+        start = stream.tell()
+        size = max(stream.seek(0, io.SEEK_END) - start, 1)
+        stream.seek(start)
+        savepoint = cr.savepoint(flush=False)
+        try:
+            usage_sql.create_records(cr, width, before + 1)
+            rest = b""
+            while True:
+                # A piece at a time, cut after its last whole line, to show
+                # how far it is.
+                chunk = stream.read(PROGRESS_BYTES)
+                data = rest + chunk
+                if not data:
+                    break
+                end = data.rfind(b"\n") + 1 if chunk else len(data)
+                piece, rest = data[:end], data[end:]
+                if piece:
+                    usage_sql.copy_records(
+                        cr,
+                        width,
+                        piece,
+                        layout.delimiter,
+                        layout.quotechar,
+                        encoding,
+                    )
+                done = stream.tell() - start - len(rest)
+                self._report_progress("reading", 35 * done // size)
+            normal = self._numbering()
+            numbers = {}
+            for raw in usage_sql.record_numbers(cr, index, layout.filter_values):
+                try:
+                    numbers[raw] = normal(raw)
+                except ValueError:
+                    numbers[raw] = None
+            usage_sql.number_keys(cr, numbers)
+            unsure = usage_sql.load_calls(cr, index, layout)
+        except psycopg2.DataError:
+            unsure = True
+        if unsure:
+            _logger.info("Usage import %s: the calls read by Python", self.id)
+            savepoint.close(rollback=True)
+            return False
+        savepoint.close(rollback=False)
+        return True
 
     def _numbering(self):
         """The council's numbering as a function of a number: its normal
@@ -419,21 +499,18 @@ class TelephonyUsageImport(models.Model):
         a month, it is undone and the rows are checked one step at a time,
         to name the bad ones."""
         self._report_progress("checking", 40)
+        cr = self.env.cr
         # Grouping a million rows: in memory, not on disk.
-        self.env.cr.execute("SET LOCAL work_mem = '128MB'")
-        cell = {
-            # An empty cell is read as NULL: as empty text here.
-            name: SQL("coalesce(r.%s, '')", SQL.identifier(f"c{i}"))
-            for name, i in header.index.items()
-        }
+        cr.execute("SET LOCAL work_mem = '128MB'")
+        cell = usage_sql.cells(header.index)
         self._check_keys(cell)
-        if not file_errors and self._keys_are_good():
-            amounts = self._amounts(header, cell)
-            with self.env.cr.savepoint(flush=False) as savepoint:
+        if not file_errors and usage_sql.keys_are_good(cr):
+            amounts = usage_sql.amounts(cell, header.delimiter)
+            with cr.savepoint(flush=False) as savepoint:
                 try:
                     count = self._replace(
-                        lambda piece: self._checked_rows(cell, amounts, piece),
-                        self._pieces(),
+                        lambda piece: usage_sql.checked_rows(cell, amounts, piece),
+                        usage_sql.pieces(cr),
                     )
                 except (psycopg2.DataError, psycopg2.errors.UniqueViolation):
                     count = None
@@ -442,7 +519,7 @@ class TelephonyUsageImport(models.Model):
                 savepoint.close()
         errors, count = self._check_rows(header, cell, file_errors)
         if count:
-            self._drop_work_tables()
+            usage_sql.drop_work_tables(cr)
             return self._failure(errors, count)
         return self._imported(
             self._replace(lambda piece: SQL("SELECT * FROM telephony_usage_checked"))
@@ -473,16 +550,7 @@ class TelephonyUsageImport(models.Model):
         lines, bytes that are not UTF-8) is read again row by row. Return the
         rows that cannot be loaded, as errors, and how many rows were."""
         cr = self.env.cr
-        names = [f"c{i}" for i in range(header.width)]
-        cr.execute(
-            SQL(
-                """CREATE TEMP TABLE telephony_usage_raw (
-                       line integer GENERATED BY DEFAULT AS IDENTITY (START 2),
-                       %s) ON COMMIT DROP""",
-                SQL(", ").join(SQL("%s text", SQL.identifier(n)) for n in names),
-            )
-        )
-        columns = ", ".join(names)
+        columns = usage_sql.create_raw_columns(cr, header.width)
         body = header.body
         start = body.tell()
         size = max(body.seek(0, io.SEEK_END) - start, 1)
@@ -502,13 +570,9 @@ class TelephonyUsageImport(models.Model):
                         rest = data
                         continue
                     piece, rest = data[:end], data[end:]
-                    cr._obj.copy_expert(
-                        f"""COPY telephony_usage_raw ({columns}) FROM STDIN
-                            WITH (FORMAT csv, HEADER {first},
-                                  DELIMITER '{header.delimiter}')""",
-                        io.BytesIO(piece),
+                    total += usage_sql.copy_csv(
+                        cr, columns, piece, first, header.delimiter
                     )
-                    total += cr._obj.rowcount
                     first = False
                     done = body.tell() - start - len(rest)
                     self._report_progress("reading", 40 * done // size)
@@ -523,39 +587,8 @@ class TelephonyUsageImport(models.Model):
                 errors.append(item)
             else:
                 writer.writerow([item[0], *item[1]])
-        cr._obj.copy_expert(
-            f"COPY telephony_usage_raw (line, {columns}) FROM STDIN WITH (FORMAT csv)",
-            io.BytesIO(rows.getvalue().encode()),
-        )
-        return errors, cr._obj.rowcount + len(errors)
-
-    @api.model
-    def _amounts(self, header, cell, matched=False):
-        """The amounts' cells as PostgreSQL reads numbers; ``matched``: each
-        is first matched as a plain number (NULL when it is not), for a file
-        where PostgreSQL cannot read one at all."""
-        amounts = {}
-        for name in ("calls", "minutes", "cost"):
-            amount = cell[name]
-            if header.delimiter == ";":
-                # In a semicolon file a dot only groups thousands
-                # ("1.024,50"); any other dot ("1.5") is left for the checks
-                # to refuse.
-                amount = SQL(
-                    "replace(regexp_replace(%s, '\\.(?=[0-9]{3}([^0-9]|$))', '', 'g'), "
-                    "',', '.')",
-                    amount,
-                )
-            elif matched:
-                # In a comma file a comma can only group thousands, inside
-                # quotes ("1,024.50").
-                amount = SQL("replace(%s, ',', '')", amount)
-            if matched:
-                text = SQL("btrim(%s, %s)", amount, TRIMMED)
-                pattern = INTEGER_PATTERN if name == "calls" else NUMBER_PATTERN
-                amount = SQL("CASE WHEN %s ~ %s THEN %s END", text, pattern, text)
-            amounts[name] = amount
-        return amounts
+        count = usage_sql.copy_lines(cr, columns, rows.getvalue().encode())
+        return errors, count + len(errors)
 
     def _check_rows(self, header, cell, file_errors):
         """Check every loaded row in SQL: the period, the number, the
@@ -567,57 +600,15 @@ class TelephonyUsageImport(models.Model):
         # each amount is matched first.
         try:
             with cr.savepoint(flush=False):
-                self._create_checked(cell, self._amounts(header, cell))
-        except psycopg2.DataError:
-            self._create_checked(cell, self._amounts(header, cell, matched=True))
-        # A number given twice for a month: the later rows are wrong.
-        cr.execute(
-            """
-            UPDATE telephony_usage_checked c
-               SET reason = 'duplicate', first_line = twice.first_line
-              FROM (SELECT period, number, min(line) AS first_line
-                      FROM telephony_usage_checked
-                     WHERE period IS NOT NULL AND number IS NOT NULL
-                     GROUP BY period, number
-                    HAVING count(*) > 1) twice
-             WHERE c.period = twice.period AND c.number = twice.number
-               AND c.line > twice.first_line AND c.reason IS NULL
-            """
-        )
-        cr.execute(
-            "SELECT count(*) FROM telephony_usage_checked WHERE reason IS NOT NULL"
-        )
-        count = cr.fetchone()[0]
-        errors = []
-        if count:
-            # The first bad rows, named with what they hold.
-            cr.execute(
-                SQL(
-                    """
-                    SELECT c.line, c.reason,
-                           CASE c.reason
-                                WHEN 'period' THEN btrim(%(period)s, %(trimmed)s)
-                                WHEN 'calls' THEN btrim(%(calls)s, %(trimmed)s)
-                                WHEN 'minutes'
-                                     THEN btrim(%(minutes)s, %(trimmed)s)
-                                WHEN 'cost' THEN btrim(%(cost)s, %(trimmed)s)
-                                WHEN 'department'
-                                     THEN btrim(%(department)s, %(trimmed)s)
-                                WHEN 'duplicate' THEN c.first_line::text
-                                ELSE btrim(%(number)s, %(trimmed)s)
-                           END
-                      FROM (SELECT * FROM telephony_usage_checked
-                             WHERE reason IS NOT NULL
-                             ORDER BY line LIMIT %(limit)s) c
-                      JOIN telephony_usage_raw r ON r.line = c.line
-                     ORDER BY c.line
-                    """,
-                    trimmed=TRIMMED,
-                    limit=SHOWN_ERRORS,
-                    **cell,
+                usage_sql.create_checked(
+                    cr, cell, usage_sql.amounts(cell, header.delimiter)
                 )
+        except psycopg2.DataError:
+            usage_sql.create_checked(
+                cr, cell, usage_sql.amounts(cell, header.delimiter, matched=True)
             )
-            errors = [usage_csv.RowError(*row) for row in cr.fetchall()]
+        rows, count = usage_sql.bad_rows(cr, cell, SHOWN_ERRORS)
+        errors = [usage_csv.RowError(*row) for row in rows]
         errors = sorted(errors + file_errors)[:SHOWN_ERRORS]
         count += len(file_errors)
         return errors, count
@@ -628,24 +619,11 @@ class TelephonyUsageImport(models.Model):
         of the PBX, Israeli lines) in its normal form, and its register
         entry; the department by its name in any of its languages."""
         cr = self.env.cr
-        cr.execute(
-            SQL(
-                """SELECT period, number, department,
-                          GROUPING(period, number, department)
-                     FROM (SELECT %(period)s AS period, %(number)s AS number,
-                                  %(department)s AS department
-                             FROM telephony_usage_raw r) r
-                    GROUP BY GROUPING SETS ((period), (number), (department))""",
-                period=cell["period"],
-                number=cell["number"],
-                department=cell["department"],
-            )
-        )
-        distinct = cr.fetchall()
+        distinct = usage_sql.distinct_keys(cr, cell)
         company = self.company_id
         low = company.telephony_extension_min_digits
         high = company.telephony_extension_max_digits
-        departments = self._departments()
+        departments = usage_sql.departments(cr, company.id)
         keys = io.StringIO()
         writer = csv.writer(keys)
         # GROUPING() tells which column a row is the distinct value of.
@@ -673,130 +651,7 @@ class TelephonyUsageImport(models.Model):
                     if known is not None
                     else ["department", department, "", "", "", "department"]
                 )
-        cr.execute(
-            """CREATE TEMP TABLE telephony_usage_keys
-                   (kind text, raw text, period date, number text,
-                    department_id integer, reason text, extension_id integer)
-                   ON COMMIT DROP"""
-        )
-        cr._obj.copy_expert(
-            """COPY telephony_usage_keys (kind, raw, period, number,
-                                          department_id, reason)
-               FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL (raw))""",
-            io.BytesIO(keys.getvalue().encode()),
-        )
-        # The register entry of each number.
-        cr.execute(
-            """UPDATE telephony_usage_keys k SET extension_id = e.id
-                 FROM telephony_extension e
-                WHERE k.kind = 'number' AND e.company_id = %s
-                  AND e.number = k.number""",
-            (company.id,),
-        )
-        cr.execute("ANALYZE telephony_usage_keys")
-
-    def _departments(self):
-        # Department names are translatable: any language's name matches;
-        # of two departments of one name, the first made.
-        self.env.cr.execute(
-            """SELECT names.value, min(d.id)
-                 FROM hr_department d, jsonb_each_text(d.name) AS names
-                WHERE d.company_id = %s OR d.company_id IS NULL
-                GROUP BY names.value""",
-            (self.company_id.id,),
-        )
-        return dict(self.env.cr.fetchall())
-
-    def _checked_rows(self, cell, amounts, piece=None):
-        """Each loaded row's line, period, number, department and amounts,
-        and what is wrong with it, if anything (``reason``): the first amount
-        that is not a plain number from 0 to MAX_AMOUNT is named. ``piece``:
-        only the rows in these pages of the work table (see _pieces)."""
-        first, end = piece or (0, None)
-        return SQL(
-            """
-            SELECT line, period, number, extension_id, department_id, calls,
-                   minutes, cost,
-                   CASE WHEN period_reason IS NOT NULL THEN period_reason
-                        WHEN number_reason IS NOT NULL THEN number_reason
-                        -- NaN compares above every number.
-                        WHEN NOT coalesce(calls BETWEEN 0 AND %(max)s
-                                          AND minutes BETWEEN 0 AND %(max)s
-                                          AND cost BETWEEN 0 AND %(max)s
-                                          AND NOT plain_text ~ %(not_plain)s,
-                                          false)
-                        THEN CASE WHEN NOT coalesce(calls BETWEEN 0 AND %(max)s
-                                           AND NOT calls_text ~ %(not_plain)s,
-                                           false) THEN 'calls'
-                                  WHEN NOT coalesce(minutes BETWEEN 0 AND %(max)s
-                                           AND NOT minutes_text ~ %(not_plain)s,
-                                           false) THEN 'minutes'
-                                  ELSE 'cost'
-                             END
-                        ELSE department_reason
-                   END AS reason
-              FROM (SELECT r.line, p.period, n.number, n.extension_id,
-                           d.department_id,
-                           p.reason AS period_reason,
-                           n.reason AS number_reason,
-                           d.reason AS department_reason,
-                           (%(calls)s)::bigint AS calls,
-                           (%(minutes)s)::double precision AS minutes,
-                           (%(cost)s)::numeric AS cost,
-                           concat(%(calls)s, %(minutes)s, %(cost)s) AS plain_text,
-                           %(calls)s AS calls_text,
-                           %(minutes)s AS minutes_text
-                      FROM telephony_usage_raw r
-                      JOIN telephony_usage_keys p
-                        ON p.kind = 'period' AND p.raw = %(period_cell)s
-                      JOIN telephony_usage_keys n
-                        ON n.kind = 'number' AND n.raw = %(number_cell)s
-                      JOIN telephony_usage_keys d
-                        ON d.kind = 'department' AND d.raw = %(department_cell)s
-                     WHERE r.ctid >= %(first)s::tid
-                       AND (%(end)s::tid IS NULL OR r.ctid < %(end)s::tid)
-                    -- Read each amount once: without this fence PostgreSQL
-                    -- reads them again for the reason.
-                    OFFSET 0) checked
-            """,
-            period_cell=cell["period"],
-            number_cell=cell["number"],
-            department_cell=cell["department"],
-            first=f"({first},0)",
-            end=end and f"({end},0)",
-            max=MAX_AMOUNT,
-            not_plain=NOT_PLAIN,
-            **amounts,
-        )
-
-    def _pieces(self):
-        """The work table's pages in pieces of STORE_PAGES, the last one open:
-        the rows are stored a piece at a time, to show how far it is."""
-        cr = self.env.cr
-        cr.execute(
-            """SELECT pg_relation_size('telephony_usage_raw')
-                      / current_setting('block_size')::int"""
-        )
-        starts = range(0, cr.fetchone()[0], STORE_PAGES)
-        return list(zip(starts, [*starts[1:], None], strict=True)) or [None]
-
-    def _create_checked(self, cell, amounts):
-        """The work table of checked rows, to name the bad ones."""
-        # An amount PostgreSQL cannot read is expected (see _check_rows).
-        self.env.cr.execute(
-            SQL(
-                """CREATE TEMP TABLE telephony_usage_checked ON COMMIT DROP AS
-                   SELECT *, NULL::integer AS first_line FROM (%s) checked""",
-                self._checked_rows(cell, amounts),
-            ),
-            log_exceptions=False,
-        )
-
-    def _keys_are_good(self):
-        self.env.cr.execute(
-            "SELECT count(*) FROM telephony_usage_keys WHERE reason IS NOT NULL"
-        )
-        return not self.env.cr.fetchone()[0]
+        usage_sql.store_keys(cr, keys.getvalue().encode(), company.id)
 
     def _replace(self, rows, pieces=(None,)):
         """Store the good rows in place of what the council has of the same
@@ -810,56 +665,20 @@ class TelephonyUsageImport(models.Model):
         (reading the rows twice is the costly part)."""
         usage = self.env["telephony.usage"]
         usage.flush_model()
-        cr = self.env.cr
-        company = self.company_id.id
-        cr.execute(
-            """SELECT 1 FROM telephony_usage
-                WHERE company_id = %s
-                  AND period IN (SELECT period FROM telephony_usage_keys
-                                  WHERE kind = 'period')
-                LIMIT 1""",
-            (company,),
+        count = usage_sql.replace(
+            self.env.cr,
+            self.company_id.id,
+            rows,
+            pieces,
+            lambda done, total: self._report_progress(
+                "storing", 45 + 54 * done // total
+            ),
         )
-        if cr.rowcount:
-            cr.execute(
-                SQL(
-                    """DELETE FROM telephony_usage u
-                        USING (%s) i
-                        WHERE u.company_id = %s AND u.period = i.period
-                          AND u.number = i.number AND i.reason IS NULL""",
-                    rows(None),
-                    company,
-                ),
-                log_exceptions=False,
-            )
-        count = 0
-        for done, piece in enumerate(pieces, 1):
-            self._report_progress("storing", 45 + 54 * (done - 1) // len(pieces))
-            cr.execute(
-                SQL(
-                    """
-                    INSERT INTO telephony_usage (company_id, period, number,
-                           extension_id, department_id, calls, minutes, cost)
-                    SELECT %s, period, number, extension_id, department_id,
-                           calls, minutes, cost
-                      FROM (%s) i
-                     WHERE reason IS NULL
-                    """,
-                    company,
-                    rows(piece),
-                ),
-                log_exceptions=False,
-            )
-            count += cr.rowcount
         usage.invalidate_model()
         return count
 
     def _imported(self, count):
-        self.env.cr.execute(
-            """SELECT DISTINCT period FROM telephony_usage_keys
-                WHERE kind = 'period' ORDER BY 1"""
-        )
-        periods = _months([row[0] for row in self.env.cr.fetchall()])
+        periods = _months(usage_sql.periods(self.env.cr))
         result = self.env._(
             "%(count)s usage rows imported for %(periods)s.",
             count=formatLang(self.env, count, digits=0),
@@ -876,7 +695,7 @@ class TelephonyUsageImport(models.Model):
                 count=formatLang(self.env, unregistered, digits=0),
                 numbers=shown,
             )
-        self._drop_work_tables()
+        usage_sql.drop_work_tables(self.env.cr)
         return {
             "state": "done",
             "row_count": count,
@@ -884,12 +703,6 @@ class TelephonyUsageImport(models.Model):
             "periods": periods,
             "result": result,
         }
-
-    def _drop_work_tables(self):
-        self.env.cr.execute(
-            """DROP TABLE IF EXISTS telephony_usage_raw, telephony_usage_keys,
-                   telephony_usage_checked"""
-        )
 
     # === Messages === #
 

@@ -1,6 +1,6 @@
 from odoo.exceptions import AccessError, UserError
 
-from ..tools import usage_csv
+from ..tools import usage_csv, usage_sql
 from .common import HEADER, UsageImportCase
 
 
@@ -329,7 +329,7 @@ class TestUsageImport(UsageImportCase):
         self.assertEqual(record.state, "reading")
         self.assertGreater(record.progress, 0)
         self.assertLessEqual(record.progress, 40)
-        record._drop_work_tables()
+        usage_sql.drop_work_tables(self.env.cr)
 
     def test_an_interrupted_import_runs_again(self):
         record = self._send(HEADER + "2026-10,4101,,10,1,1\n")

@@ -32,7 +32,7 @@ UNIX = "unix"
 _DATE_TIME = re.compile(r"^\d{4}[-/]\d{2}[-/]\d{2} \d{2}:\d{2}:\d{2}$")
 _HMS = re.compile(r"^(\d+):([0-5]\d):([0-5]\d)$")
 _PERIOD = re.compile(r"^\d{4}-\d{2}$")
-_HEAD_BYTES = 64 * 1024
+HEAD_BYTES = 64 * 1024
 _EPOCH = datetime(1970, 1, 1)
 
 
@@ -69,7 +69,7 @@ def detect_encoding(head):
         head.decode("utf-8")
     except UnicodeDecodeError as error:
         # A character cut by the end of the head is still UTF-8.
-        if not (error.reason == "unexpected end of data" and len(head) >= _HEAD_BYTES):
+        if not (error.reason == "unexpected end of data" and len(head) >= HEAD_BYTES):
             return "windows-1255"
     return "utf-8"
 
@@ -91,7 +91,7 @@ def _csv_rows(stream, layout):
     stream.seek(0)
     encoding = layout.encoding
     if encoding == "auto":
-        encoding = detect_encoding(stream.read(_HEAD_BYTES))
+        encoding = detect_encoding(stream.read(HEAD_BYTES))
         stream.seek(0)
     elif encoding == "utf-8":
         encoding = "utf-8-sig"
