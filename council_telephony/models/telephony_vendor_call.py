@@ -442,16 +442,9 @@ class TelephonyVendorCall(models.Model):
             "followup_due_at",
             batch_size,
         )
-        for call in silent:
-            call.with_context(mail_activity_quick_update=True).activity_schedule(
-                "mail.mail_activity_data_todo",
-                date_deadline=fields.Date.context_today(call),
-                user_id=call.ticket_id._telephony_agent().id,
-                summary=self.env._(
-                    "No news from %(vendor)s: follow up the call",
-                    vendor=call.vendor_id.name,
-                ),
-            )
+        silent._telephony_remind_agent(
+            self.env._("No news from %(vendor)s: follow up the call")
+        )
         silent.sudo().write({"followup_reminded_at": now})
         overdue, more_overdue = batches.due_batch(
             self,
@@ -471,16 +464,9 @@ class TelephonyVendorCall(models.Model):
             "promised_at",
             batch_size,
         )
-        for call in promised:
-            call.with_context(mail_activity_quick_update=True).activity_schedule(
-                "mail.mail_activity_data_todo",
-                date_deadline=fields.Date.context_today(call),
-                user_id=call.ticket_id._telephony_agent().id,
-                summary=self.env._(
-                    "%(vendor)s promised a fix by now: check the call",
-                    vendor=call.vendor_id.name,
-                ),
-            )
+        promised._telephony_remind_agent(
+            self.env._("%(vendor)s promised a fix by now: check the call")
+        )
         promised.sudo().write({"promise_reminded_at": now})
         overdue.sudo().write({"repair_overdue": True})
         for call in overdue:
@@ -498,6 +484,17 @@ class TelephonyVendorCall(models.Model):
             done=len(silent) + len(overdue) + len(promised),
             remaining=int(more_silent or more_overdue or more_promised),
         )
+
+    def _telephony_remind_agent(self, summary):
+        """A to-do for each call's agent, due today, titled ``summary`` (the
+        translated text, ``%(vendor)s`` standing for the call's vendor)."""
+        for call in self:
+            call.with_context(mail_activity_quick_update=True).activity_schedule(
+                "mail.mail_activity_data_todo",
+                date_deadline=fields.Date.context_today(call),
+                user_id=call.ticket_id._telephony_agent().id,
+                summary=summary % {"vendor": call.vendor_id.name},
+            )
 
     def _send_vendor_request(self):
         """E-mail the service request to the vendor's dedicated address through
