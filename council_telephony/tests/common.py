@@ -1,3 +1,4 @@
+import json
 import os
 from contextlib import contextmanager
 
@@ -198,17 +199,74 @@ class TelephonyMoneyCase(TelephonyCase):
 
 
 class RpcMixin:
-    """JSON-RPC as a logged-in user, the door a cheater uses (HttpCase)."""
+    """JSON-RPC as a logged-in user, the door a cheater uses (HttpCase).
+
+    Two doors: ``"call_kw"``, the web client's ``/web/dataset/call_kw`` with a
+    session, and ``"jsonrpc"``, the external API's ``/jsonrpc`` ``execute_kw``
+    with the password on every call. A refused call raises
+    :class:`JsonRpcException` naming the error's kind and message."""
 
     def _login(self, role):
         user = getattr(self, role)
         self.authenticate(user.login, user.login)
 
+    def _jsonrpc(self, route, params):
+        response = self.url_open(
+            route,
+            data=json.dumps(
+                {"jsonrpc": "2.0", "method": "call", "id": 1, "params": params}
+            ),
+            headers={"Content-Type": "application/json"},
+        )
+        response.raise_for_status()
+        # What the request changed is read afresh.
+        self.env.invalidate_all()
+        body = response.json()
+        if "error" in body:
+            error = body["error"]
+            raise JsonRpcException(
+                error["code"], f"{error['data']['name']}: {error['data']['message']}"
+            )
+        # A method that returns nothing answers no result.
+        return body.get("result")
+
     def _rpc(self, model, method, *args, **kwargs):
-        return self.make_jsonrpc_request(
+        """``model.method`` in the session of the last login."""
+        return self._jsonrpc(
             "/web/dataset/call_kw",
             {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
         )
+
+    def _call(self, door, user, model, method, *args, **kwargs):
+        """``model.method`` as ``user`` through ``door``."""
+        if door == "call_kw":
+            self.authenticate(user.login, user.login)
+            return self._rpc(model, method, *args, **kwargs)
+        return self._jsonrpc(
+            "/jsonrpc",
+            {
+                "service": "object",
+                "method": "execute_kw",
+                "args": [
+                    self.env.cr.dbname,
+                    user.id,
+                    # new_test_user's password: the login, 8 characters at least.
+                    user.login.ljust(8, "x"),
+                    model,
+                    method,
+                    list(args),
+                    kwargs,
+                ],
+            },
+        )
+
+    def _refused(self, door, user, model, method, *args, **kwargs):
+        """The refusal of a call that must not pass: "kind: message"."""
+        with self.assertRaises(
+            JsonRpcException, msg=f"{user.login}: {door} {model}.{method} passed"
+        ) as refusal:
+            self._call(door, user, model, method, *args, **kwargs)
+        return str(refusal.exception)
 
     def _rpc_allowed(self, model, method, *args, **kwargs):
         """True if the call passed, False if it was refused for access."""

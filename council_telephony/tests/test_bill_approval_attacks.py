@@ -1,13 +1,11 @@
-import json
-
 from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import GROUP, TelephonyMoneyCase
+from .common import GROUP, RpcMixin, TelephonyMoneyCase
 
 
 @tagged("post_install", "-at_install")
-class TestBillApprovalAttacks(TelephonyMoneyCase, HttpCase):
+class TestBillApprovalAttacks(RpcMixin, TelephonyMoneyCase, HttpCase):
     """Issue 11: the IT manager's signature (4.2.2) can be neither forged,
     skipped nor outlived. Every attack is sent as the attacking user would,
     over ``/jsonrpc`` (``execute_kw``): the context and the field values come
@@ -23,48 +21,6 @@ class TestBillApprovalAttacks(TelephonyMoneyCase, HttpCase):
 
     # === Helpers === #
 
-    def _send(self, user, model, method, *args, **kwargs):
-        response = self.url_open(
-            "/jsonrpc",
-            data=json.dumps(
-                {
-                    "jsonrpc": "2.0",
-                    "method": "call",
-                    "id": 1,
-                    "params": {
-                        "service": "object",
-                        "method": "execute_kw",
-                        "args": [
-                            self.env.cr.dbname,
-                            user.id,
-                            # new_test_user's password: the login, 8 characters
-                            # at least.
-                            user.login.ljust(8, "x"),
-                            model,
-                            method,
-                            list(args),
-                            kwargs,
-                        ],
-                    },
-                }
-            ),
-            headers={"Content-Type": "application/json"},
-        )
-        self.env.invalidate_all()
-        return response.json()
-
-    def _rpc(self, user, model, method, *args, **kwargs):
-        body = self._send(user, model, method, *args, **kwargs)
-        self.assertNotIn("error", body, f"{user.login}: {model}.{method} refused")
-        return body.get("result")
-
-    def _refused(self, user, model, method, *args, **kwargs):
-        """The error a refused call returns: its kind, then its message."""
-        body = self._send(user, model, method, *args, **kwargs)
-        self.assertIn("error", body, f"{user.login}: {model}.{method} passed")
-        error = body["error"]["data"]
-        return f"{error['name']}: {error['message']}"
-
     def _reject(self, bill, reason):
         action = bill.with_user(self.manager).reject_tier()
         self.env["comment.wizard"].with_user(self.manager).with_context(
@@ -75,7 +31,9 @@ class TestBillApprovalAttacks(TelephonyMoneyCase, HttpCase):
         return bill.review_ids
 
     def _post_refused(self, bill, user=None):
-        self._refused(user or self.treasury, "account.move", "action_post", bill.ids)
+        self._refused(
+            "jsonrpc", user or self.treasury, "account.move", "action_post", bill.ids
+        )
         self.assertEqual(bill.state, "draft")
 
     # === 1. Forged by an ordinary employee === #
@@ -84,9 +42,12 @@ class TestBillApprovalAttacks(TelephonyMoneyCase, HttpCase):
         pending, signed = self._review(self.waiting), self._review(self.approved)
         self.assertIn(
             "AccessError",
-            self._refused(self.employee, "tier.review", "unlink", pending.ids),
+            self._refused(
+                "jsonrpc", self.employee, "tier.review", "unlink", pending.ids
+            ),
         )
         self._refused(
+            "jsonrpc",
             self.employee,
             "tier.review",
             "write",
@@ -103,6 +64,7 @@ class TestBillApprovalAttacks(TelephonyMoneyCase, HttpCase):
     def test_2_a_billing_clerk_cannot_skip_the_approval(self):
         for field in ("is_telephony_bill", "telephony_vendor_id"):
             self._refused(
+                "jsonrpc",
                 self.accountant,
                 "account.move",
                 "write",
@@ -113,6 +75,7 @@ class TestBillApprovalAttacks(TelephonyMoneyCase, HttpCase):
         self._post_refused(self.waiting, self.accountant)
         # Nor by entering the bill as "not telephony" from the start.
         self._refused(
+            "jsonrpc",
             self.accountant,
             "account.move",
             "create",
@@ -127,8 +90,13 @@ class TestBillApprovalAttacks(TelephonyMoneyCase, HttpCase):
 
     def test_3_a_changed_line_withdraws_the_approval(self):
         line = self.approved.invoice_line_ids
-        self._rpc(
-            self.treasury, "account.move.line", "write", line.ids, {"price_unit": 99999}
+        self._call(
+            "jsonrpc",
+            self.treasury,
+            "account.move.line",
+            "write",
+            line.ids,
+            {"price_unit": 99999},
         )
         self.assertNotEqual(self.approved.validation_status, "validated")
         self._post_refused(self.approved)
@@ -152,7 +120,7 @@ class TestBillApprovalAttacks(TelephonyMoneyCase, HttpCase):
         )
         self.env.invalidate_all()
         error = self._refused(
-            self.treasury, "account.move", "action_post", self.approved.ids
+            "jsonrpc", self.treasury, "account.move", "action_post", self.approved.ids
         )
         self.assertIn("budget", error)
         self.assertIn(other.display_name, error)
@@ -167,8 +135,11 @@ class TestBillApprovalAttacks(TelephonyMoneyCase, HttpCase):
             {"done_by": self.manager.id},
             {"status": "approved", "done_by": self.manager.id},
         ):
-            self._refused(self.employee, "tier.review", "write", review.ids, vals)
+            self._refused(
+                "jsonrpc", self.employee, "tier.review", "write", review.ids, vals
+            )
         self._refused(
+            "jsonrpc",
             self.employee,
             "tier.review",
             "create",
@@ -188,9 +159,12 @@ class TestBillApprovalAttacks(TelephonyMoneyCase, HttpCase):
     def test_5_no_approval_around_the_budget_check(self):
         bill = self._bill(500000)
         bill.request_validation()
-        error = self._refused(self.manager, "account.move", "validate_tier", bill.ids)
+        error = self._refused(
+            "jsonrpc", self.manager, "account.move", "validate_tier", bill.ids
+        )
         self.assertIn("exceed", error)
         self._refused(
+            "jsonrpc",
             self.manager,
             "tier.review",
             "write",
@@ -208,15 +182,29 @@ class TestBillApprovalAttacks(TelephonyMoneyCase, HttpCase):
         self._reject(rejected, "Twice the agreed price")
         reviews = (self.waiting | self.approved | rejected).review_ids
         self.assertFalse(
-            self._rpc(self.portal_user, "tier.review", "search_read", [], ["comment"])
+            self._call(
+                "jsonrpc",
+                self.portal_user,
+                "tier.review",
+                "search_read",
+                [],
+                ["comment"],
+            )
         )
-        self._refused(self.portal_user, "tier.review", "read", reviews.ids, ["comment"])
+        self._refused(
+            "jsonrpc", self.portal_user, "tier.review", "read", reviews.ids, ["comment"]
+        )
         # Treasury reads the reviews of the bills it sees, not the others'.
-        found = self._rpc(
-            self.treasury, "tier.review", "search", [("id", "in", reviews.ids)]
+        found = self._call(
+            "jsonrpc",
+            self.treasury,
+            "tier.review",
+            "search",
+            [("id", "in", reviews.ids)],
         )
         self.assertEqual(found, self.approved.review_ids.ids)
         self._refused(
+            "jsonrpc",
             self.treasury,
             "tier.review",
             "read",
@@ -224,9 +212,14 @@ class TestBillApprovalAttacks(TelephonyMoneyCase, HttpCase):
             ["status"],
         )
         self._refused(
-            self.employee, "tier.review", "unlink", self.approved.review_ids.ids
+            "jsonrpc",
+            self.employee,
+            "tier.review",
+            "unlink",
+            self.approved.review_ids.ids,
         )
         self._refused(
+            "jsonrpc",
             self.treasury,
             "tier.review",
             "write",
@@ -234,7 +227,8 @@ class TestBillApprovalAttacks(TelephonyMoneyCase, HttpCase):
             {"comment": "x"},
         )
         self.assertEqual(self.approved.validation_status, "validated")
-        to_pay = self._rpc(
+        to_pay = self._call(
+            "jsonrpc",
             self.treasury,
             "account.move",
             "search",
@@ -256,9 +250,14 @@ class TestBillApprovalAttacks(TelephonyMoneyCase, HttpCase):
             ]
         )
         self.assertEqual(len(posted), 1)
-        self._refused(self.treasury, "mail.message", "unlink", posted.ids)
+        self._refused("jsonrpc", self.treasury, "mail.message", "unlink", posted.ids)
         self._refused(
-            self.treasury, "mail.message", "write", posted.ids, {"body": "Nothing"}
+            "jsonrpc",
+            self.treasury,
+            "mail.message",
+            "write",
+            posted.ids,
+            {"body": "Nothing"},
         )
         self.assertTrue(posted.exists())
 
@@ -273,7 +272,8 @@ class TestBillApprovalAttacks(TelephonyMoneyCase, HttpCase):
             {"name": "Billing desk", "parent_id": self.tadiran.partner_id.id}
         )
         for partner in (duplicate, contact):
-            bill_id = self._rpc(
+            bill_id = self._call(
+                "jsonrpc",
                 self.accountant,
                 "account.move",
                 "create",
@@ -315,14 +315,19 @@ class TestBillApprovalAttacks(TelephonyMoneyCase, HttpCase):
         review = self.waiting.review_ids
         review.invalidate_recordset()
         self.assertNotIn(other_manager, review.reviewer_ids)
-        self._refused(other_manager, "account.move", "validate_tier", self.waiting.ids)
-        self._refused(other_manager, "tier.review", "read", review.ids, ["status"])
+        self._refused(
+            "jsonrpc", other_manager, "account.move", "validate_tier", self.waiting.ids
+        )
+        self._refused(
+            "jsonrpc", other_manager, "tier.review", "read", review.ids, ["status"]
+        )
         self.assertNotEqual(self.waiting.validation_status, "validated")
 
     # === Context keys and system fields === #
 
     def test_context_keys_from_a_client_switch_nothing_off(self):
         error = self._refused(
+            "jsonrpc",
             self.accountant,
             "account.move",
             "write",
@@ -332,6 +337,7 @@ class TestBillApprovalAttacks(TelephonyMoneyCase, HttpCase):
         )
         self.assertIn("under validation", error)
         self._refused(
+            "jsonrpc",
             self.accountant,
             "account.move",
             "action_post",
@@ -350,7 +356,12 @@ class TestBillApprovalAttacks(TelephonyMoneyCase, HttpCase):
             self.assertIn(
                 "AccessError",
                 self._refused(
-                    self.accountant, "account.move", "write", self.waiting.ids, vals
+                    "jsonrpc",
+                    self.accountant,
+                    "account.move",
+                    "write",
+                    self.waiting.ids,
+                    vals,
                 ),
             )
         self.assertEqual(self.waiting.telephony_budget_id, self.budget)
@@ -363,15 +374,23 @@ class TestBillApprovalAttacks(TelephonyMoneyCase, HttpCase):
         own.request_validation()
         self.assertIn(
             "another IT manager",
-            self._refused(self.manager, "account.move", "validate_tier", own.ids),
+            self._refused(
+                "jsonrpc", self.manager, "account.move", "validate_tier", own.ids
+            ),
         )
         self.approved.with_user(self.treasury).action_post()
         wizard = {"payment_date": "2026-04-01"}
         context = {"active_model": "account.move", "active_ids": self.approved.ids}
-        wizard_id = self._rpc(
-            self.manager, "account.payment.register", "create", wizard, context=context
+        wizard_id = self._call(
+            "jsonrpc",
+            self.manager,
+            "account.payment.register",
+            "create",
+            wizard,
+            context=context,
         )
         error = self._refused(
+            "jsonrpc",
             self.manager,
             "account.payment.register",
             "action_create_payments",
@@ -382,5 +401,5 @@ class TestBillApprovalAttacks(TelephonyMoneyCase, HttpCase):
         self.assertEqual(self.approved.payment_state, "not_paid")
         # A small council says so in its settings.
         self.company.telephony_one_person_approval = True
-        self._rpc(self.manager, "account.move", "validate_tier", own.ids)
+        self._call("jsonrpc", self.manager, "account.move", "validate_tier", own.ids)
         self.assertEqual(own.validation_status, "validated")

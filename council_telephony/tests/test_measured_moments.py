@@ -3,9 +3,9 @@ from datetime import datetime, timedelta
 from freezegun import freeze_time
 
 from odoo import fields
-from odoo.tests import HttpCase, JsonRpcException, tagged
+from odoo.tests import HttpCase, tagged
 
-from .common import TelephonyMoneyCase
+from .common import RpcMixin, TelephonyMoneyCase
 
 DOORS = ("call_kw", "jsonrpc")
 # A Sunday morning long past: every deadline below has run out.
@@ -13,7 +13,7 @@ RECEIVED = datetime(2026, 3, 1, 6, 0)
 
 
 @tagged("post_install", "-at_install")
-class TestMeasuredMoments(TelephonyMoneyCase, HttpCase):
+class TestMeasuredMoments(RpcMixin, TelephonyMoneyCase, HttpCase):
     """C23, issue 12 (2): the moments the figures are measured by are the
     system's. Over HTTP JSON-RPC, as the agent the 3-hour rule measures (and
     as the IT manager), through both doors: ``/web/dataset/call_kw`` (the web
@@ -35,41 +35,6 @@ class TestMeasuredMoments(TelephonyMoneyCase, HttpCase):
         )
 
     # === Helpers === #
-
-    def _call(self, door, user, model, method, *args, **kwargs):
-        if door == "call_kw":
-            self.authenticate(user.login, user.login)
-            return self.make_jsonrpc_request(
-                "/web/dataset/call_kw",
-                {
-                    "model": model,
-                    "method": method,
-                    "args": list(args),
-                    "kwargs": kwargs,
-                },
-            )
-        return self.make_jsonrpc_request(
-            "/jsonrpc",
-            {
-                "service": "object",
-                "method": "execute_kw",
-                "args": [
-                    self.env.cr.dbname,
-                    user.id,
-                    # new_test_user's password: the login, 8 characters at least.
-                    user.login.ljust(8, "x"),
-                    model,
-                    method,
-                    list(args),
-                    kwargs,
-                ],
-            },
-        )
-
-    def _refused(self, door, user, model, method, *args, **kwargs):
-        with self.assertRaises(JsonRpcException, msg=f"{door} {method}") as refusal:
-            self._call(door, user, model, method, *args, **kwargs)
-        return str(refusal.exception)
 
     def _fresh(self, record):
         record.invalidate_recordset()
