@@ -7,9 +7,6 @@ from odoo import Command, api, fields, models
 from odoo.tools import SQL
 
 from odoo.addons.council_telephony.tools import localtime
-from odoo.addons.council_telephony.tools.israeli_calendar import hour_to_time
-
-from ..tools import weeks
 
 DONE = "council_telephony_reports.demo_history_done"
 
@@ -477,14 +474,5 @@ class TelephonyDemoHistory(models.AbstractModel):
     def _demo_weekly_reports(self, company, start, now):
         """Every week's report, as sent on its Thursday (no PDF kept)."""
         reports = self.env["telephony.weekly.report"]
-        report_time = hour_to_time(company.telephony_weekly_report_hour)
-        for begin, end in weeks.weeks_between(
-            reports._local(start, company),
-            reports._local(now, company),
-            report_time,
-            reports._working_day_checker(company),
-        ):
-            week = reports._get_or_create_week(
-                reports._utc(begin, company), reports._utc(end, company), company
-            )
+        for week in reports._closed_weeks(start, now, company):
             week.sent_at = week.period_end

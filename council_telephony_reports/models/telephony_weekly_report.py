@@ -186,18 +186,24 @@ class TelephonyWeeklyReport(models.Model):
                 # First run: start with the last week that has closed.
                 current_start = self._week_containing(now, company)[0]
                 after = self._week_containing(current_start, company)[0]
-            report_time = hour_to_time(company.telephony_weekly_report_hour)
-            for start, end in weeks.weeks_between(
-                self._local(after, company),
-                self._local(now, company),
-                report_time,
-                self._working_day_checker(company),
-            ):
-                report = self._get_or_create_week(
-                    self._utc(start, company), self._utc(end, company), company
-                )
+            for report in self._closed_weeks(after, now, company):
                 if not report.sent_at:
                     report._send()
+
+    @api.model
+    def _closed_weeks(self, after, now, company):
+        """The report of every week that closed after ``after`` until ``now``
+        (naive UTC), in order, each made when it is reached if missing."""
+        report_time = hour_to_time(company.telephony_weekly_report_hour)
+        for start, end in weeks.weeks_between(
+            self._local(after, company),
+            self._local(now, company),
+            report_time,
+            self._working_day_checker(company),
+        ):
+            yield self._get_or_create_week(
+                self._utc(start, company), self._utc(end, company), company
+            )
 
     # === Content === #
 
