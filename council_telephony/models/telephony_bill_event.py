@@ -60,6 +60,9 @@ class TelephonyBillEvent(models.Model):
     user_id = fields.Many2one(comodel_name="res.users", string="Who", readonly=True)
     currency_id = fields.Many2one(comodel_name="res.currency", readonly=True)
     amount = fields.Monetary(readonly=True, aggregator=False)
+    # A step that records no amount (the request, a rejection) shows none,
+    # where a recorded 0.00 shows as such.
+    has_amount = fields.Boolean(string="Amount recorded", readonly=True)
     note = fields.Text(string="Reason or change", readonly=True)
 
     def init(self):
@@ -82,7 +85,7 @@ class TelephonyBillEvent(models.Model):
                            bill.currency_id AS bill_currency_id
                       FROM tier_review r
                       JOIN bill ON r.model = 'account.move' AND r.res_id = bill.id
-                )
+                ), event AS (
                 SELECT id * 8 AS id, id AS bill_id, vendor_id, company_id,
                        'entered' AS kind, create_date AS date, create_uid AS user_id,
                        currency_id, amount_total AS amount, NULL AS note
@@ -126,6 +129,8 @@ class TelephonyBillEvent(models.Model):
                   JOIN bill ON bill.id = pay.bill_id
                   JOIN account_move payment ON payment.id = pay.payment_move_id
                   JOIN res_company company ON company.id = bill.company_id
+                )
+                SELECT event.*, event.amount IS NOT NULL AS has_amount FROM event
             )
             """
         )

@@ -745,8 +745,8 @@ FIELDS = {
     },
     "telephony.bill.event": {
         "all": """
-            amount bill_id company_id currency_id date display_name id kind
-            note user_id vendor_id
+            amount bill_id company_id currency_id date display_name has_amount id
+            kind note user_id vendor_id
         """,
     },
     "telephony.usage.import.profile": {

@@ -327,6 +327,18 @@ class TestBillApproval(TelephonyMoneyCase):
             events.filtered(lambda e: e.kind == "posted").user_id, self.treasury
         )
         self.assertEqual(events.filtered(lambda e: e.kind == "paid").amount, 1500)
+        # A request records no amount, so shows none (not 0.00); a bill of
+        # nothing shows its 0.00.
+        self.assertEqual(
+            sorted(events.filtered(lambda e: not e.has_amount).mapped("kind")),
+            ["requested", "requested"],
+        )
+        nothing = self.env["telephony.bill.event"].search(
+            [("bill_id", "=", self._bill(0).id)]
+        )
+        self.assertEqual(
+            (nothing.kind, nothing.amount, nothing.has_amount), ("entered", 0, True)
+        )
         self.assertEqual(bill.with_user(self.manager).telephony_event_ids, events)
         exported = events.with_user(self.head).export_data(["kind", "amount"])["datas"]
         self.assertEqual(len(exported), 8)

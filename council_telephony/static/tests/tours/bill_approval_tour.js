@@ -2,8 +2,9 @@ import { registry } from "@web/core/registry";
 
 /**
  * 4.2.2 in the back office, in Hebrew: the IT manager looks at the telephony
- * budget of a vendor bill waiting for approval and approves it (OCA tier
- * validation). Started on the bill's form (tests/test_tours.py).
+ * budget of a vendor bill waiting for approval, approves it (OCA tier
+ * validation) and reads the bill's trail. Started on the bill's form
+ * (tests/test_tours.py).
  */
 registry.category("web_tour.tours").add("council_telephony_bill_approval", {
     steps: () => [
@@ -32,6 +33,21 @@ registry.category("web_tour.tours").add("council_telephony_bill_approval", {
         {
             content: "and there is nothing left to approve",
             trigger: ".o_form_view:not(:has(button[name='validate_tier']))",
+        },
+        {
+            content: "Open the bill's trail",
+            trigger: ".o_notebook a.nav-link[name='telephony_trail']:contains('מעקב')",
+            run: "click",
+        },
+        {
+            content: "The approval shows the amount signed",
+            trigger:
+                ".o_field_widget[name='telephony_event_ids'] .o_data_row:has(td[name='kind']:contains('אושר')) td[name='amount']:contains('1,200.00')",
+        },
+        {
+            content: "The request, which records no amount, shows none (not 0.00)",
+            trigger:
+                ".o_field_widget[name='telephony_event_ids'] .o_data_row:has(td[name='kind']:contains('התבקש אישור')) td[name='amount']:not(:has(.o_field_widget)):not(:contains('0.00'))",
         },
     ],
 });
