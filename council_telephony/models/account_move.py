@@ -527,10 +527,6 @@ class AccountMove(models.Model):
                     )
                 )
 
-    def js_assign_outstanding_line(self, line_id):
-        self._telephony_check_payer()
-        return super().js_assign_outstanding_line(line_id)
-
     def restart_validation(self):
         """An approval of a telephony bill is withdrawn by the IT manager of
         its company, not by whoever may edit the bill (4.2.2)."""
