@@ -35,7 +35,8 @@ class TestFourEyesPayment(RpcMixin, TelephonyMoneyCase, HttpCase):
 
     def _doors(self):
         """Each way of paying the bill with the payment, as a JSON-RPC call."""
-        bill_line, payment_line = self._payable(self.bill), self._payable(self.payment.move_id)
+        bill_line = self._payable(self.bill)
+        payment_line = self._payable(self.payment.move_id)
         return {
             "outstanding payment on the bill": (
                 "account.move",
