@@ -178,6 +178,10 @@ class AccountMove(models.Model):
             "telephony_budget_override_reason"
         ]
 
+    def _get_to_validate_message_name(self):
+        # "Vendor Bill" in the reader's language, not the model's "Journal Entry".
+        return self.type_name
+
     def _telephony_amount(self):
         """What the bill costs the budget, in company currency (refunds negative)."""
         return -self.amount_total_signed
