@@ -21,13 +21,59 @@ class TelephonyCustomerPortal(CustomerPortalHelpdesk):
             fields.Datetime.to_datetime(date_end)
         except ValueError:
             date_begin = date_end = None
-        return super().portal_my_tickets(
+        response = super().portal_my_tickets(
             sortby=sortby,
             groupby=groupby,
             date_begin=date_begin,
             date_end=date_end,
             **kw,
         )
+        filters = response.qcontext.get("searchbar_filters") or {}
+        if "all" in filters:
+            filters["all"]["label"] = request.env._("All")
+        return response
+
+    # helpdesk_mgmt's words on the list of tickets, said here so that they
+    # read in Hebrew: Odoo looks up a Python message in the files of the addon
+    # whose code says it, and helpdesk_mgmt ships no Hebrew.
+
+    def _ticket_get_searchbar_sortings(self):
+        return self._telephony_relabel(
+            super()._ticket_get_searchbar_sortings(),
+            {
+                "date": request.env._("Newest"),
+                "name": request.env._("Title"),
+                "stage": request.env._("Stage"),
+                "update": request.env._("Last Stage Update"),
+            },
+        )
+
+    def _ticket_get_searchbar_groupby(self):
+        return self._telephony_relabel(
+            super()._ticket_get_searchbar_groupby(),
+            {
+                "none": request.env._("None"),
+                "category": request.env._("Kind of fault"),
+                "stage": request.env._("Stage"),
+            },
+        )
+
+    def _ticket_get_searchbar_inputs(self):
+        return self._telephony_relabel(
+            super()._ticket_get_searchbar_inputs(),
+            {
+                "all": request.env._("Search in All"),
+                "number": request.env._("Search in Number"),
+                "name": request.env._("Search in Title"),
+            },
+        )
+
+    @staticmethod
+    def _telephony_relabel(options, labels):
+        for key, label in labels.items():
+            if key in options:
+                options[key]["label"] = label
+        return options
 
     @http.route()
     def portal_my_ticket(self, ticket_id, access_token=None, **kw):

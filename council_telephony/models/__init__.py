@@ -26,6 +26,7 @@ from . import telephony_contract_penalty
 from . import telephony_budget
 from . import account_move
 from . import account_move_line
+from . import account_partial_reconcile
 from . import tier_validation
 from . import tier_review
 from . import telephony_spend

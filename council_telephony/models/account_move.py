@@ -178,6 +178,10 @@ class AccountMove(models.Model):
             "telephony_budget_override_reason"
         ]
 
+    def _get_to_validate_message_name(self):
+        # "Vendor Bill" in the reader's language, not the model's "Journal Entry".
+        return self.type_name
+
     def _telephony_amount(self):
         """What the bill costs the budget, in company currency (refunds negative)."""
         return -self.amount_total_signed
@@ -526,10 +530,6 @@ class AccountMove(models.Model):
                         bill.display_name,
                     )
                 )
-
-    def js_assign_outstanding_line(self, line_id):
-        self._telephony_check_payer()
-        return super().js_assign_outstanding_line(line_id)
 
     def restart_validation(self):
         """An approval of a telephony bill is withdrawn by the IT manager of

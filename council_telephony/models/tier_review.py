@@ -115,6 +115,18 @@ class TierReview(models.Model):
             reviewers = reviewers.filtered(lambda user: company in user.company_ids)
         return reviewers
 
+    def _compute_todo_by(self):
+        # OCA's "Group %s", said here so that it reads in Hebrew (see
+        # tier_validation.py, "OCA's words").
+        result = super()._compute_todo_by()
+        for review in self.filtered("reviewer_group_id"):
+            review.todo_by = self.env._("Group %s", review.reviewer_group_id.name)
+        return result
+
+    def _notify_review_reminder_body(self):
+        delay = (fields.Datetime.now() - self.create_date).days
+        return self.env._("A review has been requested %s days ago.", delay)
+
     # --- read only with the bill -----------------------------------------------
 
     @api.model

@@ -1,3 +1,5 @@
+from markupsafe import Markup
+
 from odoo import models
 from odoo.exceptions import AccessError
 
@@ -75,3 +77,68 @@ class TierValidation(models.AbstractModel):
                 [("model", "=", self._name), ("res_id", "in", self.ids)]
             ).unlink()
             return super().unlink()
+
+    # === OCA's words, in the reader's language === #
+    # Odoo looks up the translation of a Python message in the files of the
+    # addon whose code says it: OCA tier validation ships no Hebrew, and ours
+    # cannot reach its messages. The same sentences are said here, so that
+    # the banners, the "Next" line and the chatter lines of an approval read
+    # in Hebrew. The logic stays OCA's.
+
+    def _compute_next_review(self):
+        for rec in self:
+            review = rec.review_ids.sorted("sequence").filtered(
+                lambda r: r.status == "pending"
+            )[:1]
+            rec.next_review = review and self.env._("Next: %s", review.name or "")
+
+    def _get_to_validate_message(self):
+        return Markup('<i class="fa fa-info-circle"></i> %s') % self.env._(
+            "This %s needs to be validated", self._get_to_validate_message_name()
+        )
+
+    def _get_validated_message(self):
+        if self.validation_status != "validated":
+            return ""
+        return Markup('<i class="fa fa-thumbs-up"></i> %s') % Markup(
+            self.env._("Operation has been <b>validated</b>!")
+        )
+
+    def _get_rejected_message(self):
+        if self.validation_status != "rejected":
+            return ""
+        return Markup('<i class="fa fa-thumbs-down"></i> %s') % Markup(
+            self.env._("Operation has been <b>rejected</b>.")
+        )
+
+    def _telephony_own_comment(self):
+        return self.review_ids.filtered(
+            lambda r: self.env.user in r.reviewer_ids and r.comment
+        )[:1].comment
+
+    def _notify_accepted_reviews_body(self):
+        comment = self._telephony_own_comment()
+        if comment:
+            return self.env._("A review was accepted. (%s)", comment)
+        return self.env._("A review was accepted")
+
+    def _notify_rejected_review_body(self):
+        comment = self._telephony_own_comment()
+        if comment:
+            return self.env._(
+                "A review was rejected by %(user)s. (%(comment)s)",
+                user=self.env.user.name,
+                comment=comment,
+            )
+        return self.env._("A review was rejected by %s.", self.env.user.name)
+
+    def _notify_created_review_body(self):
+        return self.env._(
+            "A record to be reviewed has been created by %s.", self.env.user.name
+        )
+
+    def _notify_requested_review_body(self):
+        return self.env._("A review has been requested by %s.", self.env.user.name)
+
+    def _notify_restarted_review_body(self):
+        return self.env._("The review has been reset by %s.", self.env.user.name)

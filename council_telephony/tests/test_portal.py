@@ -183,3 +183,22 @@ class TestPortal(TelephonyCase, HttpCase):
         page = self.url_open(f"/my/ticket/{mine.id}").text
         self.assertIn('id="telephony_resolution"', page)
         self.assertIn("Bezeq replaced the line card.", page)
+
+    def test_the_list_of_tickets_speaks_hebrew(self):
+        """helpdesk_mgmt's sorting, grouping and search words, and the empty
+        conversation of a new ticket, read in Hebrew."""
+        self._ticket(user=self.portal_user)
+        self._enable_hebrew()
+        self._login("he_IL")
+        page = self.url_open("/my/tickets").text
+        for hebrew in ("החדשות ביותר", "עדכון שלב אחרון", "סוג התקלה", "חיפוש במספר"):
+            self.assertIn(hebrew, page)
+        for english in ("Newest", "Last Stage Update", "Search in Number"):
+            self.assertNotIn(english, page)
+        terms = self.url_open(
+            "/web/webclient/translations/x?lang=he_IL", timeout=120
+        ).json()["modules"]
+        self.assertIn(
+            {"id": "The conversation is empty.", "string": "אין עדיין הודעות."},
+            [m for module in terms.values() for m in module["messages"]],
+        )
