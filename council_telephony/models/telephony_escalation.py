@@ -1,5 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools.misc import clean_context
+
+MANAGER_GROUP = "council_telephony.council_telephony_group_manager"
 
 TRIGGERS = [
     ("manual", "By an agent"),
@@ -20,6 +23,12 @@ class TelephonyEscalation(models.Model):
     IT manager    all of the above, and record the decision
     head          read
     ============  =======================================================
+
+    The decision (its text and whether the ticket goes back to the agent) is
+    the IT manager's, while the escalation awaits it; recording it (state, who,
+    when) is the decision action's alone. Both are checked in ``create`` and
+    ``write``, the doors a client reaches over RPC, and the context's defaults
+    are ignored: an escalation is always born awaiting the decision.
     """
 
     _name = "telephony.escalation"
@@ -83,7 +92,13 @@ class TelephonyEscalation(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        escalations = super().create(vals_list)
+        if not self.env.su:
+            for vals in vals_list:
+                self._check_decision_vals(vals)
+        # 4.3.9: born awaiting the decision, whatever defaults the context
+        # carries (default_state, default_handback... from a client's call).
+        clean = self.env(context=clean_context(self.env.context))
+        escalations = super(TelephonyEscalation, self.with_env(clean)).create(vals_list)
         for escalation in escalations:
             escalation.activity_schedule(
                 "mail.mail_activity_data_todo",
@@ -93,20 +108,47 @@ class TelephonyEscalation(models.Model):
                 ),
                 note=escalation.reason,
             )
-        return escalations
+        return escalations.with_env(self.env)
 
-    def action_decide(self):
-        """Record the IT manager's decision: its text, who and when."""
-        if not self.env.user.has_group(
-            "council_telephony.council_telephony_group_manager"
-        ):
+    def write(self, vals):
+        if not self.env.su:
+            self._check_decision_vals(vals)
+        return super().write(vals)
+
+    def _check_decision_vals(self, vals):
+        """4.3.9: only the IT manager sets the decision, and only while the
+        escalation awaits it; the decision action alone records it. Raises
+        before anything is written."""
+        if {"state", "decided_by_id", "decided_at"} & vals.keys():
+            raise AccessError(
+                self.env._('An escalation is decided with "Record decision" only.')
+            )
+        if {"decision", "handback"} & vals.keys():
+            self._check_decider()
+
+    def _check_decider(self):
+        """4.3.9: the IT manager decides, while the escalation awaits it."""
+        if not self.env.user.has_group(MANAGER_GROUP):
             raise AccessError(
                 self.env._("Only the IT manager decides an escalation (4.3.9).")
             )
+        if "decided" in self.mapped("state"):
+            raise UserError(
+                self.env._(
+                    "This escalation is decided already: to change the decision, "
+                    "escalate the ticket again."
+                )
+            )
+
+    def action_decide(self):
+        """Record the IT manager's decision: its text, who and when."""
+        self._check_decider()
         for escalation in self:
             if not (escalation.decision or "").strip():
                 raise UserError(self.env._("Write the decision before recording it."))
-        self.write(
+        # Recorded by this action only (see _check_decision_vals); the
+        # tracking still names the IT manager.
+        self.sudo().write(
             {
                 "state": "decided",
                 "decided_by_id": self.env.user.id,
