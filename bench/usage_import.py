@@ -24,9 +24,14 @@ set after Odoo's registry is loaded, and its peak during the import).
 One transaction per run, rolled back.
 
     bench/run.sh usage_import [--db council_test] [--rows 1000000]
-        [--memory_rows 1000000,5000000]
+        [--memory_rows 1000000,5000000] [--steps 1]
+
+``--steps 1`` also prints where each import's time goes: the seconds spent
+in each function of ``tools/usage_sql`` (each is one or a few statements).
 """
 
+import collections
+import functools
 import os
 import resource
 import subprocess
@@ -119,6 +124,34 @@ def prepare(env):
     return profile
 
 
+def timed_steps():
+    """Time each function of ``tools/usage_sql`` (a function that calls
+    another counts it too); return {name: seconds}, filled as they run."""
+    from odoo.addons.council_telephony_reports.tools import (  # noqa: PLC0415
+        usage_sql,
+    )
+
+    seconds = collections.defaultdict(float)
+
+    def timed(name, function):
+        @functools.wraps(function)
+        def run(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                seconds[name] += time.perf_counter() - start
+
+        return run
+
+    for name, function in list(vars(usage_sql).items()):
+        if callable(function) and getattr(function, "__module__", "") == (
+            usage_sql.__name__
+        ):
+            setattr(usage_sql, name, timed(name, function))
+    return seconds
+
+
 def run_import(env, path, kind):
     profile = (
         prepare(env)
@@ -190,6 +223,7 @@ def main():
         rows=(int, 1_000_000),
         memory_rows=(str, "1000000,5000000"),
         measure=(str, ""),
+        steps=(int, 0),
     )
     if args.measure:
         kind, rows = args.measure.split(":")
@@ -199,7 +233,8 @@ def main():
     with tempfile.TemporaryDirectory() as folder, environment(args.db) as env:
         cr = env.cr
         departments = _departments(env)
-        timings = {}
+        timings, steps = {}, {}
+        seconds = timed_steps() if args.steps else {}
         for kind in ("totalled", "calls"):
             path = os.path.join(folder, f"{kind}.csv")
             typed = os.path.join(folder, f"{kind}.typed")
@@ -208,9 +243,11 @@ def main():
             else:
                 write_totalled(path, typed, args.rows, departments, env.company.id)
             copy = typed_copy(cr, typed, kind)
+            seconds.clear()
             with cr.savepoint():
                 ours, result = run_import(env, path, kind)
             timings[kind] = (ours, copy, result["row_count"], os.path.getsize(path))
+            steps[kind] = dict(seconds)
         cr.rollback()
 
     print(f"rows per file: {args.rows:,}")
@@ -221,6 +258,15 @@ def main():
             f"{ours / copy:>7.2f}"
         )
 
+    for kind, timed in steps.items():
+        if timed:
+            print(f"\n{kind}: seconds in tools/usage_sql (0.05 s or more)")
+            for name, spent in sorted(timed.items(), key=lambda item: -item[1]):
+                if spent >= 0.05:
+                    print(f"  {name:30}{spent:>8.2f}")
+
+    if not args.memory_rows:
+        return
     print("\npeak memory of the import, in a process of its own (MB)")
     print(f"{'file':10}{'rows':>10}{'file MB':>9}{'at start':>10}{'peak':>7}{'s':>7}")
     for kind in ("totalled", "calls"):

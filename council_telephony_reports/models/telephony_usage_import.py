@@ -339,9 +339,13 @@ class TelephonyUsageImport(models.Model):
         else:
             mapper = usage_files.TotalRows(layout, index, header)
             table = "telephony_usage_raw"
+        council_tz = self.company_id._telephony_tz().zone
+        by_call = "call_id" in index
         if not (
             layout.kind == "calls"
-            and self._load_calls_in_sql(stream, layout, index, next(rows, None))
+            and self._load_calls_in_sql(
+                stream, layout, index, next(rows, None), council_tz
+            )
         ):
             stream.seek(0)
             header, rows = usage_files.read_rows(stream, layout)
@@ -353,9 +357,12 @@ class TelephonyUsageImport(models.Model):
                 self._report_progress("reading", 40 * min(stream.tell(), size) // size)
             if source.error_count:
                 return self._failure(source.errors, source.error_count)
+            if layout.kind == "calls":
+                usage_sql.group_calls(
+                    cr, usage_sql.stored_calls(), profile.tz, council_tz, by_call
+                )
         if layout.kind == "calls":
-            council_tz = self.company_id._telephony_tz().zone
-            months = usage_sql.months_without_cost(cr, profile.tz, council_tz)
+            months = usage_sql.months_without_cost(cr)
             prices = self._minute_prices(months)
             unpriced = [
                 usage_csv.RowError(0, "price", month.strftime("%m/%Y"))
@@ -364,9 +371,7 @@ class TelephonyUsageImport(models.Model):
             ]
             if unpriced:
                 return self._failure(unpriced[:SHOWN_ERRORS], len(unpriced))
-            total = usage_sql.total_calls(
-                cr, profile.tz, council_tz, prices, "call_id" in index
-            )
+            total = usage_sql.total_calls(cr, prices)
             usage_sql.drop(cr)
         else:
             total = usage_sql.count_raw(cr)
@@ -374,16 +379,16 @@ class TelephonyUsageImport(models.Model):
         header = usage_csv.Header(None, ",", len(columns), columns)
         return self._check_and_store(header, [], total)
 
-    def _load_calls_in_sql(self, stream, layout, index, first):
+    def _load_calls_in_sql(self, stream, layout, index, first, council_tz):
         """The calls of a CSV file read by PostgreSQL, as Python reads them
-        (``usage_files.CallRows``), into the work table of calls: the file
-        goes to COPY as it is, and the records are mapped in one statement
-        (``usage_sql.load_calls``); only each distinct number is read by
-        Python, by the council's numbering. Return False, having loaded
-        nothing, when PostgreSQL cannot read the file surely as Python does
-        (a spreadsheet, a date and time in another format, a record of
-        another width, a value or a number it does not take): Python then
-        reads it, and names the bad rows. ``first``: the first record as
+        (``usage_files.CallRows``), and totalled per month and number: the
+        file goes to COPY as it is, and the records are mapped and totalled
+        in one statement (``usage_sql.load_calls``); only each distinct
+        number is read by Python, by the council's numbering. Return False,
+        having loaded nothing, when PostgreSQL cannot read the file surely
+        as Python does (a spreadsheet, a date and time in another format, a
+        record of another width, a value or a number it does not take):
+        Python then reads it, and names the bad rows. ``first``: the first record as
         Python reads it."""
         before = layout.skip_lines + layout.header + layout.skip_after_header
         if (
@@ -442,15 +447,17 @@ class TelephonyUsageImport(models.Model):
                     )
                 done = stream.tell() - start - len(rest)
                 self._report_progress("reading", 35 * done // size)
-            normal = self._numbering()
-            numbers = {}
-            for raw in usage_sql.record_numbers(cr, index, layout.filter_values):
-                try:
-                    numbers[raw] = normal(raw)
-                except ValueError:
-                    numbers[raw] = None
-            usage_sql.number_keys(cr, numbers)
-            unsure = usage_sql.load_calls(cr, index, layout)
+            usage_sql.normalise_numbers(
+                cr, index, layout.filter_values, self._numbering()
+            )
+            unsure = usage_sql.load_calls(
+                cr,
+                index,
+                layout,
+                self.profile_id.tz,
+                council_tz,
+                "call_id" in index,
+            )
         except psycopg2.DataError:
             unsure = True
         if unsure:
@@ -502,6 +509,7 @@ class TelephonyUsageImport(models.Model):
         cr = self.env.cr
         # Grouping a million rows: in memory, not on disk.
         cr.execute("SET LOCAL work_mem = '128MB'")
+        usage_sql.analyze_raw(cr)
         cell = usage_sql.cells(header.index)
         self._check_keys(cell)
         if not file_errors and usage_sql.keys_are_good(cr):

@@ -1,10 +1,15 @@
 import io
 
+import psycopg2
+
 from odoo.tests import TransactionCase
+from odoo.tools import SQL
 
 from odoo.addons.council_telephony.tools import numbering
 
 from ..tools import usage_files, usage_sql
+
+TZ = "Asia/Jerusalem"
 
 
 def normal(raw):
@@ -23,40 +28,65 @@ class TestUsageCallsInSql(TransactionCase):
     surely as Python does loads nothing, and Python reads the file."""
 
     def _both(self, text, **layout):
+        """The calls of ``text`` as Python maps them and as PostgreSQL does
+        (none when it is unsure), and whether it is."""
         layout = usage_files.Layout(header=False, filter_values=("ANSWERED",), **layout)
         index = {"number": 0, "start": 1, "duration": 2, "filter": 3, "cost": 4}
         index["call_id"] = 5
         rows = usage_files.read_rows(io.BytesIO(text.encode()), layout)[1]
         mapper = usage_files.CallRows(layout, index, None, normal)
-        python = []
+        python, lines = [], []
         for row in rows:
             mapped = mapper.map(*row)
             if mapped is not None and not isinstance(mapped, tuple):
+                lines.append(mapped)
                 line, number, start, call, seconds, cost = mapped[:-1].split("\t")
                 cost = None if cost == "\\N" else float(cost)
                 python.append((int(line), number, start, call, float(seconds), cost))
         cr = self.env.cr
         usage_sql.drop(cr)
-        usage_sql.create_calls(cr)
         usage_sql.create_records(cr, 6, 1)
         usage_sql.copy_records(cr, 6, text.encode(), ",", '"', "utf-8")
-        numbers = {}
-        for raw in usage_sql.record_numbers(cr, index, layout.filter_values):
-            try:
-                numbers[raw] = normal(raw)
-            except ValueError:
-                numbers[raw] = None
-        usage_sql.number_keys(cr, numbers)
-        unsure = usage_sql.load_calls(cr, index, layout)
-        cr.execute(
-            """SELECT line, number, start, call, seconds, cost
-                 FROM telephony_usage_calls ORDER BY line"""
+        usage_sql.normalise_numbers(cr, index, layout.filter_values, normal)
+        try:
+            with cr.savepoint(flush=False):
+                unsure = usage_sql.load_calls(cr, index, layout, TZ, TZ, by_call=True)
+                cr.execute(
+                    SQL(
+                        """SELECT line, number, start, call, seconds, cost
+                             FROM (%s) c WHERE counted ORDER BY line""",
+                        usage_sql.mapped_calls(index, layout),
+                    )
+                )
+                sql = [
+                    (line, number, start and start.isoformat(" "), call, seconds, cost)
+                    for line, number, start, call, seconds, cost in cr.fetchall()
+                ]
+        except psycopg2.DataError:
+            # A date that is none: PostgreSQL is unsure, and says so.
+            return python, [], 1
+        sql = [row[:5] + (row[5] and float(row[5]),) for row in sql]
+        if unsure:
+            return python, [], unsure
+        # Totalled per month and number as the calls Python maps are.
+        sql_months = self._months()
+        usage_sql.drop(cr)
+        usage_sql.create_calls(cr)
+        cr._obj.copy_expert(
+            "COPY telephony_usage_calls (line, number, start, call, seconds, cost)"
+            " FROM STDIN",
+            io.BytesIO("".join(lines).encode()),
         )
-        sql = [
-            (line, number, start.isoformat(" "), call, seconds, cost and float(cost))
-            for line, number, start, call, seconds, cost in cr.fetchall()
-        ]
+        usage_sql.group_calls(cr, usage_sql.stored_calls(), TZ, TZ, by_call=True)
+        self.assertEqual(sql_months, self._months())
         return python, sql, unsure
+
+    def _months(self):
+        self.env.cr.execute(
+            """SELECT month, number, line, calls, seconds, cost
+                 FROM telephony_usage_months ORDER BY month, number"""
+        )
+        return self.env.cr.fetchall()
 
     def test_the_same_calls_as_python_reads_them(self):
         text = (
@@ -98,8 +128,45 @@ class TestUsageCallsInSql(TransactionCase):
             # Python's float() reads 1e3; PostgreSQL is not asked to.
             record("4101", "2026-10-05 09:00:00", "1e3"),
             record("4101", "2026-02-30 09:00:00", 60),
+            # PostgreSQL reads these as the next day; Python refuses them.
+            record("4101", "2026-10-05 24:00:00", 60),
+            record("4101", "2026-10-05 23:59:60", 60),
+            # Not the ISO shape (Python reads it).
+            record("4101", "2026-10-05 9:00:00", 60),
+            # Ten digits of seconds.
+            record("4101", "2026-10-05 09:00:00", "0000000060"),
             record("41", "2026-10-05 09:00:00", 60),
             record("4101", "2026-10-05 09:00:00", 60, cost="12.5.1"),
         ):
             python, sql, unsure = self._both(text)
-            self.assertEqual((unsure, sql), (1, []), text)
+            self.assertTrue(unsure, text)
+            self.assertEqual(sql, [], text)
+
+    def test_the_month_of_a_call_in_any_time_zone(self):
+        """A call's month without converting a start from the 3rd to the 26th
+        is its month in the council's time zone, in time zones furthest
+        apart and over changes of summer time."""
+        pairs = [
+            (TZ, TZ),
+            ("UTC", TZ),
+            ("Pacific/Kiritimati", "Pacific/Pago_Pago"),
+            ("Pacific/Pago_Pago", "Pacific/Kiritimati"),
+            ("America/Santiago", "Australia/Lord_Howe"),
+        ]
+        for source, council in pairs:
+            self.env.cr.execute(
+                f"""SELECT count(*) FILTER (WHERE month IS DISTINCT FROM exact),
+                           count(*)
+                      FROM (SELECT {usage_sql._MONTH} AS month,
+                                   date_trunc('month', (start AT TIME ZONE
+                                   %(source)s) AT TIME ZONE %(council)s)::date
+                                       AS exact
+                              FROM generate_series(timestamp '2025-01-01',
+                                                   timestamp '2027-01-01',
+                                                   interval '17 minutes') start)
+                           months""",
+                {"source": source, "council": council},
+            )
+            wrong, count = self.env.cr.fetchone()
+            self.assertEqual(wrong, 0, (source, council))
+            self.assertGreater(count, 60_000)
