@@ -110,7 +110,7 @@ class TelephonyUsageImportProfile(models.Model):
     )
     period_column = fields.Char(string="Month", help=COLUMN_HELP)
     department_column = fields.Char(string="Department", help=COLUMN_HELP)
-    calls_column = fields.Char(string="Calls", help=COLUMN_HELP)
+    calls_column = fields.Char(string="Number of phone calls", help=COLUMN_HELP)
     minutes_column = fields.Char(string="Minutes", help=COLUMN_HELP)
     datetime_format = fields.Char(
         string="Date-time format",
