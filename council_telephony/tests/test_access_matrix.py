@@ -351,13 +351,13 @@ MODELS = {
         "create": ("manager", "treasury", "billing"),
         "unlink": ("manager", "treasury", "billing"),
     },
-    "account.payment.register": {
-        # Odoo's payment wizard: accounting roles; four eyes is tried on real
-        # payments in test_bill_approval_attacks.
+    "account.partial.reconcile": {
+        # Odoo's matching of a bill with a payment: accounting roles; four
+        # eyes is tried on every door of paying in test_four_eyes_payment.
         "read": ("manager", "treasury", "billing"),
         "write": ("manager", "treasury", "billing"),
         "create": ("manager", "treasury", "billing"),
-        "unlink": NOBODY,
+        "unlink": ("manager", "treasury", "billing"),
     },
     "comment.wizard": {
         # The reason window of Reject: it decides only open reviews of its own
