@@ -66,10 +66,14 @@ class TestEscalationDecisionOverRpc(RpcMixin, TelephonyCase, HttpCase):
         self.env.invalidate_all()
         return self.escalation.read(self.DECISION), self.ticket.user_id
 
-    def _refused(self, error, model, method, *args, **kwargs):
+    def _refused_as(self, error, model, method, *args, **kwargs):
+        """The call is refused with ``error`` (RpcMixin: "kind: message")."""
         with self.assertRaises(JsonRpcException) as caught:
             self._rpc(model, method, *args, **kwargs)
-        self.assertEqual(caught.exception.args[0], f"odoo.exceptions.{error}")
+        self.assertTrue(
+            caught.exception.args[0].startswith(f"odoo.exceptions.{error}: "),
+            caught.exception.args[0],
+        )
 
     def test_agents_and_employees_neither_set_nor_record_the_decision(self):
         before = self._as_stored()
@@ -84,8 +88,10 @@ class TestEscalationDecisionOverRpc(RpcMixin, TelephonyCase, HttpCase):
             with self.subTest(role=role):
                 self._login(role)
                 model = "telephony.escalation"
-                self._refused("AccessError", model, "write", ids, {"handback": "keep"})
-                self._refused(
+                self._refused_as(
+                    "AccessError", model, "write", ids, {"handback": "keep"}
+                )
+                self._refused_as(
                     "AccessError",
                     model,
                     "web_save",
@@ -94,14 +100,14 @@ class TestEscalationDecisionOverRpc(RpcMixin, TelephonyCase, HttpCase):
                     specification={},
                     context=dict(forged, tracking_disable=True),
                 )
-                self._refused(
+                self._refused_as(
                     "AccessError",
                     "helpdesk.ticket",
                     "write",
                     self.ticket.ids,
                     {"escalation_ids": [[1, ids[0], {"handback": "keep"}]]},
                 )
-                self._refused("AccessError", model, "action_decide", ids)
+                self._refused_as("AccessError", model, "action_decide", ids)
                 self.assertEqual(self._as_stored(), before)
         # An agent escalating again, with the decision in the context's
         # defaults, makes an escalation that awaits the manager's decision.
@@ -132,7 +138,7 @@ class TestEscalationDecisionOverRpc(RpcMixin, TelephonyCase, HttpCase):
         self._login("manager")
         model, ids = "telephony.escalation", self.escalation.ids
         # Recording it is the action's: not a write of its outcome.
-        self._refused("AccessError", model, "write", ids, {"state": "decided"})
+        self._refused_as("AccessError", model, "write", ids, {"state": "decided"})
         self.assertEqual(self.escalation.state, "open")
         # Nor born decided, by the context's defaults.
         born = self._rpc(
@@ -163,8 +169,8 @@ class TestEscalationDecisionOverRpc(RpcMixin, TelephonyCase, HttpCase):
         )
         self.assertEqual(self.ticket.user_id, self.manager, "the manager keeps it")
         # Decided is decided: a changed mind is a new escalation.
-        self._refused("UserError", model, "write", ids, {"handback": "agent"})
-        self._refused("UserError", model, "action_decide", ids)
+        self._refused_as("UserError", model, "write", ids, {"handback": "agent"})
+        self._refused_as("UserError", model, "action_decide", ids)
         self.env.invalidate_all()
         self.assertEqual(self.escalation.handback, "keep")
         self.assertEqual(self.ticket.user_id, self.manager)
