@@ -112,6 +112,9 @@ class TestUsageProfiles(UsageImportCase):
         self.assertEqual(self._month("2026-11-01"), {"4102": (1, 1.0, 0.1)})
         october = self.env["telephony.usage"].search([("period", "=", "2026-10-01")])
         self.assertEqual(october.extension_id, self.extension)
+        # A PBX names no department: the register entry's is charged.
+        self.assertTrue(self.extension.department_id)
+        self.assertEqual(october.department_id, self.extension.department_id)
         self.assertIn("Not in the register (1): 4102", record.result)
         # The same month again replaces it.
         again = self._import_file(

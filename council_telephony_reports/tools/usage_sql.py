@@ -502,10 +502,14 @@ def replace(cr, company_id, rows, parts=(None,), progress=None):
                 """
                 INSERT INTO telephony_usage (company_id, period, number,
                        extension_id, department_id, calls, minutes, cost)
-                SELECT %s, period, number, extension_id, department_id,
-                       calls, minutes, cost
+                -- 4.2.5: a row that names no department (a PBX's calls never
+                -- do) is charged to its register entry's department.
+                SELECT %s, i.period, i.number, i.extension_id,
+                       coalesce(i.department_id, e.department_id),
+                       i.calls, i.minutes, i.cost
                   FROM (%s) i
-                 WHERE reason IS NULL
+                  LEFT JOIN telephony_extension e ON e.id = i.extension_id
+                 WHERE i.reason IS NULL
                 """,
                 company_id,
                 rows(piece),
