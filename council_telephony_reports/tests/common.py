@@ -5,6 +5,26 @@ from odoo.addons.council_telephony.tests.common import TelephonyCase
 HEADER = "period,number,department,calls,minutes,cost\n"
 
 
+def contract_in_force(env, vendor, minute_price, minute_item):
+    """``vendor``'s only contract for 2026–2027, with a device price and the
+    price of a minute of talk (``minute_item``): what a PBX's calls cost when
+    its file has none."""
+    env["telephony.contract"].search([]).write({"state": "cancelled"})
+    return env["telephony.contract"].create(
+        {
+            "name": "Tender 7/2026",
+            "vendor_id": vendor.id,
+            "date_start": "2026-01-01",
+            "date_end": "2027-12-31",
+            "state": "active",
+            "price_ids": [
+                (0, 0, {"name": "מכשיר", "price": 300}),
+                (0, 0, {"name": minute_item, "price": minute_price}),
+            ],
+        }
+    )
+
+
 class UsageImportCase(TelephonyCase):
     """Usage imports as the IT manager makes them: a file sent to import,
     then the background job that imports it. The job writes its progress and

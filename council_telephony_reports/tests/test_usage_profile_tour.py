@@ -5,6 +5,8 @@ from odoo.tests import HttpCase, tagged
 
 from odoo.addons.council_telephony.tests.common import TelephonyCase
 
+from .common import contract_in_force
+
 FILE_NAME = "coral-2026-10.csv"
 # What a Tadiran Coral's call report might look like (the PBX publishes no
 # format): the report's title and date, then Hebrew column names, cells
@@ -41,20 +43,7 @@ class TestUsageProfileTour(TelephonyCase, HttpCase):
         super().setUpClass()
         cls._enable_hebrew()
         cls.manager.lang = "he_IL"
-        cls.env["telephony.contract"].search([]).write({"state": "cancelled"})
-        cls.env["telephony.contract"].create(
-            {
-                "name": "Tender 7/2026",
-                "vendor_id": cls.tadiran.id,
-                "date_start": "2026-01-01",
-                "date_end": "2027-12-31",
-                "state": "active",
-                "price_ids": [
-                    (0, 0, {"name": "מכשיר", "price": 300}),
-                    (0, 0, {"name": PRICE, "price": 0.25}),
-                ],
-            }
-        )
+        contract_in_force(cls.env, cls.tadiran, 0.25, PRICE)
         # The file as the manager has it on the computer (the tour uploads
         # its bytes).
         cls.env["ir.attachment"].with_user(cls.manager).create(

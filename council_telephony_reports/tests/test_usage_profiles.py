@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import openpyxl
 
-from .common import UsageImportCase
+from .common import UsageImportCase, contract_in_force
 
 PRICE = "דקת שיחה"
 
@@ -51,20 +51,7 @@ class TestUsageProfiles(UsageImportCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["telephony.contract"].search([]).write({"state": "cancelled"})
-        cls.contract = cls.env["telephony.contract"].create(
-            {
-                "name": "Tender 7/2026",
-                "vendor_id": cls.tadiran.id,
-                "date_start": "2026-01-01",
-                "date_end": "2027-12-31",
-                "state": "active",
-                "price_ids": [
-                    (0, 0, {"name": "מכשיר", "price": 300}),
-                    (0, 0, {"name": PRICE, "price": 0.10}),
-                ],
-            }
-        )
+        cls.contract = contract_in_force(cls.env, cls.tadiran, 0.10, PRICE)
         cls.profiles = {
             key: cls.env.ref(f"council_telephony_reports.usage_import_profile_{key}")
             for key in ("asterisk", "freepbx", "cucm", "avaya", "council")
