@@ -18,11 +18,56 @@ class TelephonyAnnualFigures(models.AbstractModel):
     @api.model
     def _figures(self, year, company=None):
         company = company or self.env.company
+        since = self._recorded_since(company)
         this, last = (
-            self._year_figures(year, company),
-            self._year_figures(year - 1, company),
+            self._year_figures(year, company, since),
+            self._year_figures(year - 1, company, since),
         )
         return {"year": year, "company": company, "this": this, "last": last}
+
+    def _recorded_since(self, company):
+        """The year from which the system holds each kind of figure: the year
+        of its first record. A year before it is *not recorded* (the council
+        kept it elsewhere, or not at all), which the report says instead of
+        a zero; from it on, no record is a true zero. Phone faults and
+        availability begin with the first fault or outage recorded; usage
+        with the first imported month; budget and payments with the first
+        budget or bill; reviews with the first closed review; training with
+        the first session held."""
+        tz = company._telephony_tz()
+        mine = [("company_id", "=", company.id)]
+
+        def first(model, field, domain=()):
+            [[value]] = (
+                self.env[model]
+                .with_context(active_test=False)
+                ._read_group([*mine, *domain], [], [f"{field}:min"])
+            )
+            if not value:
+                return None
+            if isinstance(value, datetime):
+                return localtime.to_local(tz, value).year
+            return value if isinstance(value, int) else value.year
+
+        faults = [
+            year
+            for year in (
+                first("helpdesk.ticket", "received_at", [("is_telephony", "=", True)]),
+                first("telephony.outage", "start"),
+            )
+            if year
+        ]
+        return {
+            "faults": min(faults, default=None),
+            "usage": first("telephony.usage", "period"),
+            "spend": first("telephony.spend", "year"),
+            "reviews": first(
+                "telephony.compliance.review", "date_end", [("state", "=", "done")]
+            ),
+            "training": first(
+                "telephony.training.session", "date", [("state", "=", "done")]
+            ),
+        }
 
     def _bounds(self, year, company):
         tz = company._telephony_tz()
@@ -31,7 +76,7 @@ class TelephonyAnnualFigures(models.AbstractModel):
             for y in (year, year + 1)
         )
 
-    def _year_figures(self, year, company):
+    def _year_figures(self, year, company, since):
         start, end = self._bounds(year, company)
         tickets = self.env["helpdesk.ticket"].with_context(active_test=False)
         domain = [
@@ -98,6 +143,12 @@ class TelephonyAnnualFigures(models.AbstractModel):
         }
         idle = self._idle(company, date(year, 12, 31))
         return {
+            # Which kinds of figure the system holds for the year (see
+            # _recorded_since): the others read "not recorded", not 0.
+            "recorded": {
+                kind: first is not None and year >= first
+                for kind, first in since.items()
+            },
             "tickets": sum(by_category.values()),
             "by_category": by_category,
             "by_vendor": by_vendor,

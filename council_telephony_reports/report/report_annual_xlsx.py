@@ -21,18 +21,20 @@ class ReportAnnualXlsx(models.AbstractModel):
             figures = figures_model._figures(wizard.year, wizard.company_id)
             this, last = figures["this"], figures["last"]
             year, previous = str(wizard.year), str(wizard.year - 1)
+            shown = self._shown
             sheet = self._sheet(workbook, self.env._("Summary"))
             rows = [
-                (self.env._("Phone faults"), this["tickets"], last["tickets"]),
+                (
+                    self.env._("Phone faults"),
+                    *(shown(y, "faults", y["tickets"]) for y in (this, last)),
+                ),
                 (
                     self.env._("Vendor call within 3 hours (%)"),
-                    this["compliance"],
-                    last["compliance"],
+                    *(shown(y, "faults", y["compliance"]) for y in (this, last)),
                 ),
                 (
                     self.env._("Availability (%)"),
-                    this["availability"],
-                    last["availability"],
+                    *(shown(y, "faults", y["availability"]) for y in (this, last)),
                 ),
                 (
                     self.env._("Availability target (%)"),
@@ -41,21 +43,31 @@ class ReportAnnualXlsx(models.AbstractModel):
                 ),
                 (
                     self.env._("Faults judged by the 3-hour rule"),
-                    this["judged"],
-                    last["judged"],
+                    *(shown(y, "faults", y["judged"]) for y in (this, last)),
                 ),
-                (self.env._("Calls"), this["usage_total"][0], last["usage_total"][0]),
-                (self.env._("Minutes"), this["usage_total"][1], last["usage_total"][1]),
-                (self.env._("Cost"), this["usage_total"][2], last["usage_total"][2]),
+                *(
+                    (
+                        label,
+                        *(shown(y, "usage", y["usage_total"][i]) for y in (this, last)),
+                    )
+                    for i, label in enumerate(
+                        (
+                            self.env._("Calls"),
+                            self.env._("Minutes"),
+                            self.env._("Cost"),
+                        )
+                    )
+                ),
                 (
                     self.env._("Idle extensions and lines"),
-                    this["idle_count"],
-                    last["idle_count"],
+                    *(shown(y, "usage", y["idle_count"]) for y in (this, last)),
                 ),
                 (
                     self.env._("Their cost a year"),
-                    this["idle_monthly_cost"] * 12,
-                    last["idle_monthly_cost"] * 12,
+                    *(
+                        shown(y, "usage", y["idle_monthly_cost"] * 12)
+                        for y in (this, last)
+                    ),
                 ),
             ]
             self._write_table(sheet, bold, ["", year, previous], rows)
@@ -69,21 +81,37 @@ class ReportAnnualXlsx(models.AbstractModel):
                     sheet,
                     bold,
                     ["", year, previous],
-                    [(k, this[key].get(k, 0), last[key].get(k, 0)) for k in keys],
+                    [
+                        (
+                            k,
+                            *(
+                                shown(y, "faults", y[key].get(k, 0))
+                                for y in (this, last)
+                            ),
+                        )
+                        for k in keys
+                    ],
                 )
             sheet = self._sheet(workbook, self.env._("By month"))
             self._write_table(
                 sheet,
                 bold,
                 ["", year, previous],
-                [(m, this["by_month"][m], last["by_month"][m]) for m in range(1, 13)],
+                [
+                    (m, *(shown(y, "faults", y["by_month"][m]) for y in (this, last)))
+                    for m in range(1, 13)
+                ],
             )
             # Three figures a row, and the last of them the year before.
             for title, key, labels in (
                 (
                     self.env._("Usage by department"),
                     "usage",
-                    (self.env._("Calls"), self.env._("Minutes"), self.env._("Cost")),
+                    (
+                        self.env._("Calls"),
+                        self.env._("Minutes"),
+                        self.env._("Cost"),
+                    ),
                 ),
                 (
                     self.env._("Budget and payments"),
@@ -102,12 +130,17 @@ class ReportAnnualXlsx(models.AbstractModel):
             ):
                 sheet = self._sheet(workbook, title)
                 nothing = (0, 0, 0)
+                # usage, spend and reviews are each their own kind of record.
                 self._write_table(
                     sheet,
                     bold,
                     ["", *labels, f"{labels[2]} {previous}"],
                     [
-                        (k, *this[key].get(k, nothing), last[key].get(k, nothing)[2])
+                        (
+                            k,
+                            *(shown(this, key, v) for v in this[key].get(k, nothing)),
+                            shown(last, key, last[key].get(k, nothing)[2]),
+                        )
                         for k in sorted(set(this[key]) | set(last[key]))
                     ],
                 )
@@ -119,13 +152,17 @@ class ReportAnnualXlsx(models.AbstractModel):
                 [
                     (
                         self.env._("Sessions held"),
-                        this["training"]["sessions"],
-                        last["training"]["sessions"],
+                        *(
+                            shown(y, "training", y["training"]["sessions"])
+                            for y in (this, last)
+                        ),
                     ),
                     (
                         self.env._("Employees trained"),
-                        this["training"]["trained"],
-                        last["training"]["trained"],
+                        *(
+                            shown(y, "training", y["training"]["trained"])
+                            for y in (this, last)
+                        ),
                     ),
                     (
                         self.env._("Phone holders not yet trained (today)"),
@@ -170,6 +207,11 @@ class ReportAnnualXlsx(models.AbstractModel):
                     for v in rows["vendors"]
                 ],
             )
+
+    def _shown(self, figures, kind, value):
+        """``value`` of a year's figures, or "Not recorded" for a year before
+        the system's first record of its kind (``_recorded_since``)."""
+        return value if figures["recorded"][kind] else self.env._("Not recorded")
 
     def _sheet(self, workbook, title):
         """A sheet of the report: right to left in a right-to-left language."""

@@ -334,3 +334,44 @@ class TestAnnualReport(UsageImportCase, TelephonyMoneyCase):
         )
         self.assertIn("o_telephony_annual_savings", html)
         self.assertIn("at the end of the year", html)
+
+    def test_a_year_the_system_holds_nothing_for_reads_not_recorded(self):
+        """A year before the system's first record of a kind of figure reads
+        "Not recorded", in the PDF and the spreadsheet, not 0 (the council
+        kept that year elsewhere); a later year with nothing is a true 0."""
+        figures = self.env["telephony.annual.figures"]
+        kinds = {"faults", "usage", "spend", "reviews", "training"}
+        before = figures._figures(2001)["last"]
+        self.assertEqual({k for k, held in before["recorded"].items() if held}, set())
+        quiet = figures._figures(2031)["last"]
+        self.assertEqual({k for k, held in quiet["recorded"].items() if held}, kinds)
+        self.assertEqual((quiet["tickets"], quiet["usage_total"][0]), (0, 0))
+        self._enable_hebrew()
+        reports = self.env["telephony.annual.report"].create(
+            [{"year": 2001}, {"year": 2031}]
+        )
+        for report, marked in zip(reports, (True, False), strict=True):
+            html = (
+                self.env["ir.actions.report"]
+                .with_context(lang="he_IL")
+                ._render_qweb_html(
+                    "council_telephony_reports.action_report_annual", report.ids
+                )[0]
+                .decode()
+            )
+            summary = html[html.index("o_telephony_annual_summary") :]
+            faults = summary[: summary.index("</tr>", summary.index("תקלות טלפון"))]
+            self.assertEqual(faults.count("לא נרשם"), 2 if marked else 0, faults)
+            self.assertEqual("לא נרשם" in html, marked)
+            content, _kind = self.env["ir.actions.report"]._render(
+                "council_telephony_reports.action_report_annual_xlsx", report.ids
+            )
+            book = openpyxl.load_workbook(io.BytesIO(content))
+            rows = {
+                row[0].value: (row[1].value, row[2].value)
+                for row in book.worksheets[0].iter_rows(min_row=2)
+            }
+            self.assertEqual(
+                rows["Phone faults"], ("Not recorded",) * 2 if marked else (0, 0)
+            )
+            self.assertEqual(rows["Cost"], ("Not recorded",) * 2 if marked else (0, 0))
