@@ -31,7 +31,8 @@ class TelephonyUsage(models.Model):
         comodel_name="telephony.extension", string="Register entry", readonly=True
     )
     department_id = fields.Many2one(comodel_name="hr.department", readonly=True)
-    calls = fields.Integer(readonly=True)
+    # Not "Calls": that word names the weekly report's service requests.
+    calls = fields.Integer(string="Number of phone calls", readonly=True)
     minutes = fields.Float(readonly=True)
     cost = fields.Monetary(currency_field="currency_id", readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")

@@ -52,7 +52,7 @@ class ReportAnnualXlsx(models.AbstractModel):
                     )
                     for i, label in enumerate(
                         (
-                            self.env._("Calls"),
+                            self.env._("Phone calls"),
                             self.env._("Minutes"),
                             self.env._("Cost"),
                         )
@@ -108,7 +108,7 @@ class ReportAnnualXlsx(models.AbstractModel):
                     self.env._("Usage by department"),
                     "usage",
                     (
-                        self.env._("Calls"),
+                        self.env._("Phone calls"),
                         self.env._("Minutes"),
                         self.env._("Cost"),
                     ),

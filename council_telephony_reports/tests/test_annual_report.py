@@ -375,3 +375,38 @@ class TestAnnualReport(UsageImportCase, TelephonyMoneyCase):
                 rows["Phone faults"], ("Not recorded",) * 2 if marked else (0, 0)
             )
             self.assertEqual(rows["Cost"], ("Not recorded",) * 2 if marked else (0, 0))
+
+    def test_usage_counts_phone_calls_not_requests_in_hebrew(self):
+        """The usage's calls are phone calls (שיחות) wherever they are shown;
+        "פניות" (requests) stays the weekly report's word for its faults."""
+        self._enable_hebrew()
+        hebrew = self.env(context={"lang": "he_IL"})
+        usage = hebrew["telephony.usage"].with_user(self.manager)
+        self.assertEqual(usage.fields_get(["calls"])["calls"]["string"], "מספר השיחות")
+        weekly = hebrew["telephony.weekly.report"].fields_get(["ticket_ids"])
+        self.assertEqual(weekly["ticket_ids"]["string"], "פניות")
+        html = (
+            self.env["ir.actions.report"]
+            .with_context(lang="he_IL")
+            ._render_qweb_html(
+                "council_telephony_reports.action_report_annual", self.report.ids
+            )[0]
+            .decode()
+        )
+        section = html[html.index("שימוש ועלות לפי מחלקה") :]
+        header = section[: section.index("</thead>")]
+        self.assertIn("<th>שיחות</th>", header)
+        self.assertNotIn("פניות", header)
+        content, _kind = (
+            self.env["ir.actions.report"]
+            .with_context(lang="he_IL")
+            ._render(
+                "council_telephony_reports.action_report_annual_xlsx", self.report.ids
+            )
+        )
+        book = openpyxl.load_workbook(io.BytesIO(content))
+        header = [cell.value for cell in book["שימוש לפי מחלקה"][1]]
+        self.assertEqual(header[1], "שיחות")
+        summary = [row[0].value for row in book["סיכום"].iter_rows(min_row=2)]
+        self.assertIn("שיחות", summary)
+        self.assertNotIn("פניות", summary)
