@@ -87,6 +87,27 @@ class AccountMove(models.Model):
     telephony_budget_override_reason = fields.Text(
         string="Over-budget approval reason", readonly=True, copy=False, tracking=True
     )
+    # 4.2.1: the bill as its budget counts it. Odoo signs a vendor bill's
+    # amounts below zero; the IT manager reads what it costs.
+    telephony_amount = fields.Monetary(
+        string="Against the budget",
+        compute="_compute_telephony_amount",
+        currency_field="company_currency_id",
+        help="What the bill takes from its budget, in the company's currency; "
+        "a credit note gives back (below zero).",
+    )
+    telephony_amount_due = fields.Monetary(
+        string="Still to pay",
+        compute="_compute_telephony_amount",
+        currency_field="company_currency_id",
+        help="What is left to pay of the bill, in the company's currency.",
+    )
+
+    @api.depends("amount_total_signed", "amount_residual_signed")
+    def _compute_telephony_amount(self):
+        for move in self:
+            move.telephony_amount = move._telephony_amount()
+            move.telephony_amount_due = -move.amount_residual_signed
 
     @api.depends("telephony_budget_id", "amount_total_signed")
     def _compute_telephony_over_budget(self):

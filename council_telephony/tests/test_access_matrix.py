@@ -399,9 +399,9 @@ AUDIENCES = {
 FIELDS = {
     "account.bank.statement.line": {
         "all": """
-            is_telephony_bill telephony_budget_id telephony_budget_override_reason
-            telephony_budget_remaining telephony_contract_id telephony_over_budget
-            telephony_vendor_id
+            is_telephony_bill telephony_amount telephony_amount_due telephony_budget_id
+            telephony_budget_override_reason telephony_budget_remaining
+            telephony_contract_id telephony_over_budget telephony_vendor_id
         """,
         "heads": """
             telephony_event_ids
@@ -409,9 +409,9 @@ FIELDS = {
     },
     "account.move": {
         "all": """
-            is_telephony_bill telephony_budget_id telephony_budget_override_reason
-            telephony_budget_remaining telephony_contract_id telephony_over_budget
-            telephony_vendor_id
+            is_telephony_bill telephony_amount telephony_amount_due telephony_budget_id
+            telephony_budget_override_reason telephony_budget_remaining
+            telephony_contract_id telephony_over_budget telephony_vendor_id
         """,
         "heads": """
             telephony_event_ids

@@ -259,6 +259,59 @@ class TestBillApproval(TelephonyMoneyCase):
         self.assertEqual(exported, [[self.tadiran.display_name, 2026, 4500, 700]])
         self.assertFalse(third.validation_status == "validated")
 
+    def test_the_budget_lists_its_bills_above_zero(self):
+        """4.2.1: the budget's Bills tab shows what each bill costs, above zero
+        (Odoo signs a vendor bill's amounts below zero), a credit note below,
+        so that the approved ones add up to the budget's Approved."""
+        bill, waiting = self._bill(3000), self._bill(700)
+        credit = (
+            self.env["account.move"]
+            .with_user(self.accountant)
+            .create(
+                {
+                    "move_type": "in_refund",
+                    "partner_id": self.tadiran.partner_id.id,
+                    "invoice_date": "2026-05-01",
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "name": "Credit",
+                                "price_unit": 500,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+            )
+        )
+        for move in (bill, credit):
+            self._approve(move)
+            move.with_user(self.treasury).action_post()
+        self._pay(bill, 1000)
+        self.budget.invalidate_recordset()
+        budget = self.budget.with_user(self.manager)
+        form = etree.fromstring(
+            budget.get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        columns = {
+            column.get("string"): column.get("name")
+            for column in form.xpath("//field[@name='bill_ids']/list/field")
+        }
+        shown = {
+            move: (move[columns["Total"]], move[columns["Due"]])
+            for move in budget.bill_ids
+        }
+        self.assertEqual(
+            shown, {bill: (3000, 2000), waiting: (700, 700), credit: (-500, -500)}
+        )
+        self.assertEqual(
+            sum(shown[move][0] for move in (bill, credit)), budget.approved_amount
+        )
+        self.assertEqual(
+            sum(shown[move][0] - shown[move][1] for move in (bill, credit)),
+            budget.paid_amount,
+        )
+
     def test_a_bill_paid_without_a_budget_is_in_both_registers(self):
         """4.2.3: a telephony bill with no contract or budget for its date is
         paid like any other; its payment is in the register, "no budget"."""
