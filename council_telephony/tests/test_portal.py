@@ -195,6 +195,13 @@ class TestPortal(TelephonyCase, HttpCase):
             self.assertIn(hebrew, page)
         for english in ("Newest", "Last Stage Update", "Search in Number"):
             self.assertNotIn(english, page)
+        # The column and the grouping name the kind of fault, as the form does.
+        header = page[page.index("<thead") : page.index("</thead>")]
+        self.assertIn("סוג התקלה", header)
+        self.assertNotIn("קטגוריה", page)
+        grouped = self.url_open("/my/tickets?groupby=category").text
+        self.assertIn("סוג התקלה:", grouped)
+        self.assertNotIn("קטגוריה", grouped)
         terms = self.url_open(
             "/web/webclient/translations/x?lang=he_IL", timeout=120
         ).json()["modules"]
