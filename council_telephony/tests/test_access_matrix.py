@@ -755,7 +755,7 @@ FIELDS = {
             create_uid datetime_format delimiter department_column
             display_name duration_column duration_unit encoding file_type
             filter_column filter_values header id kind minutes_column name
-            number_column period_column preset price_item quotechar sequence
+            number_column period_column preset price_id price_item quotechar sequence
             skip_after_header skip_lines start_column talk_only tz vendor_id
             write_date write_uid
         """,

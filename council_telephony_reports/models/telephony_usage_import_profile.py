@@ -1,11 +1,13 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import sql
 
 from odoo.addons.base.models.res_partner import _tz_get
 
 from ..tools import usage_files
 
 COLUMN_HELP = "The column's name in the header, or its position from 1."
+TAB = "tab"
 
 
 class TelephonyUsageImportProfile(models.Model):
@@ -63,7 +65,19 @@ class TelephonyUsageImportProfile(models.Model):
         required=True,
         default="auto",
     )
-    delimiter = fields.Char(default=",", size=1, help="The character between cells.")
+    # A tab cannot be typed in a field: the common delimiters are chosen,
+    # each stored as the character itself, as when it was typed, but the tab
+    # by its name (TAB), whose label, unlike a tab's, can be translated.
+    delimiter = fields.Selection(
+        selection=[
+            (",", "Comma (,)"),
+            (";", "Semicolon (;)"),
+            (TAB, "Tab"),
+            ("|", "Vertical bar (|)"),
+        ],
+        default=",",
+        help="The character between cells.",
+    )
     quotechar = fields.Char(
         string="Quote character",
         default='"',
@@ -144,6 +158,51 @@ class TelephonyUsageImportProfile(models.Model):
         help="The item of the contract's unit prices that is priced per minute "
         "of talk, as the contract names it.",
     )
+    # Chosen among the vendor's contracts' items, not typed: the import looks
+    # the name up in the contract in force each month (price_item).
+    price_id = fields.Many2one(
+        comodel_name="telephony.contract.price",
+        string="Price of a minute",
+        compute="_compute_price_id",
+        inverse="_inverse_price_id",
+        domain="[('contract_id.vendor_id', '=', vendor_id),"
+        " ('contract_id.state', 'in', ('draft', 'active'))]",
+        help="The item of the vendor's contract priced per minute of talk. Each "
+        "month's calls are priced by the item of this name in the contract in "
+        "force that month.",
+    )
+
+    def init(self):
+        # The delimiter was typed, one character (a Char of size 1), before it
+        # was chosen: Odoo does not widen the column of a field that became a
+        # selection, and the tab is stored by its name. Widened as
+        # Char.update_db_column widens a column; the values stay.
+        columns = sql.table_columns(self.env.cr, self._table)
+        if columns["delimiter"]["character_maximum_length"]:
+            sql.convert_column(self.env.cr, self._table, "delimiter", "varchar")
+
+    @api.depends("vendor_id", "price_item")
+    def _compute_price_id(self):
+        # Read as superuser: IT agents read profiles, not contracts' prices.
+        prices = self.env["telephony.contract.price"].sudo()
+        for profile in self:
+            name = (profile.price_item or "").strip()
+            profile.price_id = (
+                prices.search(
+                    [
+                        ("contract_id.vendor_id", "=", profile.vendor_id.id),
+                        ("name", "=", name),
+                    ],
+                    order="contract_id, sequence, id",
+                    limit=1,
+                )
+                if profile.vendor_id and name
+                else prices
+            )
+
+    def _inverse_price_id(self):
+        for profile in self:
+            profile.price_item = profile.price_id.name
 
     @api.constrains(
         "kind",
@@ -206,7 +265,7 @@ class TelephonyUsageImportProfile(models.Model):
             kind=self.kind,
             file_type=self.file_type,
             encoding=self.encoding,
-            delimiter=self.delimiter or ",",
+            delimiter="\t" if self.delimiter == TAB else self.delimiter or ",",
             quotechar=self.quotechar or "",
             skip_lines=max(self.skip_lines, 0),
             header=self.header,

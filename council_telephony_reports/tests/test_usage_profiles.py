@@ -4,6 +4,8 @@ from datetime import UTC, datetime
 
 import openpyxl
 
+from odoo.tools.safe_eval import safe_eval
+
 from .common import UsageImportCase, contract_in_force
 
 PRICE = "דקת שיחה"
@@ -293,3 +295,66 @@ class TestUsageProfiles(UsageImportCase):
         self.assertEqual(record.state, "done", record.result)
         self.assertEqual(self._month("2026-10-01"), {"04-812-3456": (1, 2.5, 1.2)})
         self.assertEqual(self._month("2026-11-01"), {"04-812-3456": (1, 1.0, 0.5)})
+
+    def test_a_tab_separated_export_priced_by_an_item_chosen_from_the_contract(self):
+        """A tab, which no one can type in a field, is one of the delimiters
+        offered; the price of a minute is chosen among the vendor's contract
+        items, not typed, and the import prices the calls by it."""
+        self._enable_hebrew()
+        profiles = self.env["telephony.usage.import.profile"].with_user(self.manager)
+        delimiters = profiles.with_context(lang="he_IL").fields_get(["delimiter"])
+        self.assertIn(("tab", "טאב (Tab)"), delimiters["delimiter"]["selection"])
+        (minute,) = self.contract.price_ids.filtered(lambda p: p.name == PRICE)
+        # What the form offers for Tadiran (the field's domain).
+        offered = profiles.env["telephony.contract.price"].search(
+            safe_eval(
+                profiles._fields["price_id"].domain, {"vendor_id": self.tadiran.id}
+            )
+        )
+        self.assertEqual(set(offered.mapped("name")), {"מכשיר", PRICE})
+        profile = profiles.create(
+            {
+                "name": "Coral, tab separated",
+                "delimiter": "tab",
+                "number_column": "ext",
+                "start_column": "start",
+                "duration_column": "secs",
+                "vendor_id": self.tadiran.id,
+                "price_id": minute.id,
+            }
+        )
+        self.assertEqual(profile.price_item, PRICE)
+        self.assertEqual(self.profiles["asterisk"].price_id, minute)
+        data = (
+            "ext\tstart\tsecs\tdestination\n"
+            "4101\t2026-10-05 09:00:00\t120\tתל אביב, מרכז\n"
+            "4101\t2026-10-06 09:00:00\t60\t035551234\n"
+        ).encode()
+        record = self._import_file(profile, data)
+        self.assertEqual(record.state, "done", record.result)
+        self.assertEqual(self._month("2026-10-01"), {"4101": (2, 3.0, 0.3)})
+
+    def test_a_database_of_typed_delimiters_takes_the_tab(self):
+        """Before the delimiter was chosen it was one typed character: the
+        module's update widens the column, the profiles keep theirs."""
+        profiles = self.env["telephony.usage.import.profile"]
+        profile = profiles.create(
+            {
+                "name": "Old",
+                "delimiter": ";",
+                "number_column": "1",
+                "start_column": "2",
+                "duration_column": "3",
+                "cost_column": "4",
+            }
+        )
+        self.env.cr.execute(
+            "ALTER TABLE telephony_usage_import_profile"
+            " ALTER COLUMN delimiter TYPE varchar(1)"
+        )
+        profiles.init()
+        profile.invalidate_recordset()
+        self.assertEqual(profile.delimiter, ";")
+        profile.delimiter = "tab"
+        profile.flush_recordset()
+        self.assertEqual(profile._layout().delimiter, "\t")

@@ -84,9 +84,9 @@ const STEPS = [
         run: 'select "windows-1255"',
     },
     {
-        content: "its cells separated by semicolons",
-        trigger: `${field("delimiter")} input`,
-        run: "edit ; && click body",
+        content: "its cells separated by semicolons, chosen (a tab is offered too)",
+        trigger: `${field("delimiter")} select:has(option:contains('טאב'))`,
+        run: 'select ";"',
     },
     {
         content: "after the report's title and date",
@@ -165,9 +165,14 @@ const STEPS = [
         run: "click",
     },
     {
-        content: "by its price of a minute of talk",
-        trigger: `${field("price_item")} input`,
-        run: "edit דקת שיחה && click body",
+        content: "by its price of a minute of talk, one of the contract's items",
+        trigger: `${field("price_id")} input`,
+        run: "edit דקת",
+    },
+    {
+        content: "chosen, not typed",
+        trigger: ".o-autocomplete--dropdown-item:contains('דקת שיחה')",
+        run: "click",
     },
     {
         content: "Save the profile",
