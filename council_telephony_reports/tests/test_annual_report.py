@@ -3,6 +3,7 @@ from datetime import datetime
 
 import openpyxl
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo import Command
 from odoo.exceptions import AccessError
@@ -383,6 +384,11 @@ class TestAnnualReport(UsageImportCase, TelephonyMoneyCase):
         hebrew = self.env(context={"lang": "he_IL"})
         usage = hebrew["telephony.usage"].with_user(self.manager)
         self.assertEqual(usage.fields_get(["calls"])["calls"]["string"], "מספר השיחות")
+        listed = etree.fromstring(
+            usage.get_views([(False, "list")])["views"]["list"]["arch"]
+        )
+        (column,) = listed.xpath("//field[@name='calls']")
+        self.assertEqual(column.get("string"), "שיחות")
         weekly = hebrew["telephony.weekly.report"].fields_get(["ticket_ids"])
         self.assertEqual(weekly["ticket_ids"]["string"], "פניות")
         html = (
