@@ -10,18 +10,36 @@ setup_all
 use_odoo_conf bench 0
 extra=()
 if [ "$name" = load ]; then
-    # The load benchmark's baseline: a database with helpdesk_mgmt alone (and its demo
-    # data), made once by the same Odoo and configuration, then reused. A database left
-    # half made by an interrupted run is made again.
+    # The load benchmark's baselines, each made once by the same Odoo and configuration
+    # and reused (a database left half made by an interrupted run is made again):
+    # helpdesk_mgmt on the council's Odoo without our addons (the apps they depend on,
+    # read from their manifests: accounting, employees, tier validation), and
+    # helpdesk_mgmt alone.
+    make_baseline() {
+        local db=$1 modules=$2
+        if [ "$(psql_db "$db" -tAc "SELECT state FROM ir_module_module WHERE name = 'helpdesk_mgmt'" 2>/dev/null)" != "installed" ]; then
+            log "creating database '$db' with $modules, a baseline of the load benchmark (once)"
+            psql_db postgres -qc "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)"
+            rm -rf "$STATE/filestore/filestore/$db"
+            odoo -d "$db" -i "$modules" --load-language=en_US,he_IL --stop-after-init \
+                --log-level=warn > "$STATE/bench-$db-install.log" 2>&1 ||
+                { tail -n 60 "$STATE/bench-$db-install.log"; die "installing $modules failed (log: $STATE/bench-$db-install.log)"; }
+        fi
+    }
+    apps=$("$VENV/bin/python" - "$ROOT" <<'PY'
+import ast, sys
+from pathlib import Path
+ours = {p.parent.name for p in Path(sys.argv[1]).glob("*/__manifest__.py")}
+depends = {"helpdesk_mgmt"}
+for manifest in Path(sys.argv[1]).glob("*/__manifest__.py"):
+    depends |= set(ast.literal_eval(manifest.read_text())["depends"]) - ours
+print(",".join(sorted(depends)))
+PY
+)
+    apps_db=${COUNCIL_BENCH_APPS_DB:-council_apps}
     plain=${COUNCIL_BENCH_PLAIN_DB:-council_plain}
-    if [ "$(psql_db "$plain" -tAc "SELECT state FROM ir_module_module WHERE name = 'helpdesk_mgmt'" 2>/dev/null)" != "installed" ]; then
-        log "creating database '$plain' with helpdesk_mgmt alone, the load benchmark's baseline (once)"
-        psql_db postgres -qc "DROP DATABASE IF EXISTS \"$plain\" WITH (FORCE)"
-        rm -rf "$STATE/filestore/filestore/$plain"
-        odoo -d "$plain" -i helpdesk_mgmt --load-language=en_US,he_IL --stop-after-init \
-            --log-level=warn > "$STATE/bench-plain-install.log" 2>&1 ||
-            { tail -n 60 "$STATE/bench-plain-install.log"; die "installing helpdesk_mgmt failed (log: $STATE/bench-plain-install.log)"; }
-    fi
-    extra=(--baseline="$plain")
+    make_baseline "$apps_db" "$apps"
+    make_baseline "$plain" helpdesk_mgmt
+    extra=(--baseline="$apps_db" --helpdesk_alone="$plain")
 fi
 exec "$VENV/bin/python" "$ROOT/bench/$name.py" "$@" "${extra[@]}" --config="$ODOO_CONF"

@@ -111,7 +111,10 @@ class ResCompany(models.Model):
 
     def _telephony_tz(self):
         """The council's time zone: its working calendar's."""
-        return pytz.timezone(self.telephony_calendar_id.tz or "Asia/Jerusalem")
+        calendar = self.telephony_calendar_id
+        return pytz.timezone(
+            calendar and calendar._council_tz_name() or "Asia/Jerusalem"
+        )
 
     # === Working time (4.3.3): read in one place, a month at a time === #
 

@@ -38,6 +38,12 @@ class ResourceCalendar(models.Model):
             for start, stop, _meta in intervals
         )
 
+    @tools.ormcache("self.id")
+    def _council_tz_name(self):
+        """The calendar's time zone, kept with its months of working time
+        (and forgotten with them): every report plans its deadline in it."""
+        return self.tz
+
     def _council_forget_work_intervals(self):
         self.env.registry.clear_cache()
 

@@ -52,6 +52,15 @@ class TestDeadline(TelephonyCase):
         ticket = self._received(datetime(2027, 3, 25, 12, 0))
         self.assertEqual(ticket.response_deadline, datetime(2027, 3, 28, 6, 0))
 
+    def test_a_new_time_zone_plans_the_next_reports(self):
+        # The calendar's time zone is kept between reports (it is asked at
+        # each one): changing it plans the next report in the new one.
+        # Thursday 26.11.2026 12:30 UTC is 12:30 in London: 3.5 h to 16:00.
+        self._received(datetime(2026, 11, 26, 12, 30))
+        self.calendar.tz = "Europe/London"
+        ticket = self._received(datetime(2026, 11, 26, 12, 30))
+        self.assertEqual(ticket.response_deadline, datetime(2026, 11, 26, 15, 30))
+
     def test_round_the_clock_categories(self):
         self.cat_pbx.write(
             {"telephony_round_the_clock": True, "telephony_response_hours": 2}
