@@ -395,7 +395,10 @@ def pieces(cr):
                   / current_setting('block_size')::int"""
     )
     starts = range(0, cr.fetchone()[0], STORE_PAGES)
-    return list(zip(starts, [*starts[1:], None], strict=True)) or [None]
+    if not starts:
+        # A file of no rows (its header alone).
+        return [None]
+    return list(zip(starts, [*starts[1:], None], strict=True))
 
 
 def create_checked(cr, cell, amounts):
@@ -473,11 +476,15 @@ def replace(cr, company_id, rows, parts=(None,), progress=None):
     A number twice in a month is refused by the table's unique index. Rows
     are deleted only when the file's months were imported before (reading
     the rows twice is the costly part)."""
+    # Asked month by month (one probe of the unique index each): a single
+    # query over all the months may read every row of them, dead ones of a
+    # rolled-back import included.
     cr.execute(
-        """SELECT 1 FROM telephony_usage
-            WHERE company_id = %s
-              AND period IN (SELECT period FROM telephony_usage_keys
-                              WHERE kind = 'period')
+        """SELECT 1 FROM telephony_usage_keys k,
+                  LATERAL (SELECT 1 FROM telephony_usage u
+                            WHERE u.company_id = %s AND u.period = k.period
+                            LIMIT 1) imported
+            WHERE k.kind = 'period'
             LIMIT 1""",
         (company_id,),
     )
@@ -518,6 +525,34 @@ def replace(cr, company_id, rows, parts=(None,), progress=None):
         )
         count += cr.rowcount
     return count
+
+
+def register(cr, company_id):
+    """{number: (register entry, its department)} of the company's register
+    (the entry ``store_keys`` gives a number)."""
+    cr.execute(
+        """SELECT number, id, department_id FROM telephony_extension
+            WHERE company_id = %s""",
+        (company_id,),
+    )
+    return {number: (id_, department) for number, id_, department in cr.fetchall()}
+
+
+def copy_usage(cr, source):
+    """COPY the rows of ``source`` (a ``usage_csv.PlainRows``) straight into
+    ``telephony_usage``; return how many. PostgreSQL's COPY writes a page of
+    rows at a time, where ``INSERT … SELECT`` writes them one by one. A
+    number's month already stored, or twice in the file, is refused by the
+    table's unique index (``psycopg2.errors.UniqueViolation``): the rows
+    then go the way of ``replace``."""
+    cr._obj.copy_expert(
+        """COPY telephony_usage (company_id, period, number, extension_id,
+                                  department_id, calls, minutes, cost)
+           FROM STDIN""",
+        source,
+        size=65536,
+    )
+    return cr._obj.rowcount
 
 
 def periods(cr):
