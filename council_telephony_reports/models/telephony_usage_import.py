@@ -450,9 +450,6 @@ class TelephonyUsageImport(models.Model):
                     )
                 done = stream.tell() - start - len(rest)
                 self._report_progress("reading", 35 * done // size)
-            usage_sql.normalise_numbers(
-                cr, index, layout.filter_values, self._numbering()
-            )
             unsure = usage_sql.load_calls(
                 cr,
                 index,
@@ -460,6 +457,7 @@ class TelephonyUsageImport(models.Model):
                 self.profile_id.tz,
                 council_tz,
                 "call_id" in index,
+                self._numbering(),
             )
         except psycopg2.DataError:
             unsure = True

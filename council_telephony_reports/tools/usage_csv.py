@@ -161,10 +161,12 @@ class PlainRows:
             header.index["minutes"]: _AMOUNT[d],
             header.index["cost"]: _AMOUNT[d],
         }
-        line = re.escape(d).join(amounts.get(i, cell) for i in range(header.width))
-        # A piece of plain lines, checked at once; a piece with another line
-        # is checked line by line (quoted cells), or refused.
-        self._plain = re.compile(f"(?:{line}\n)*")
+        line = re.escape(d).join(
+            f"({amounts.get(i, cell)})" for i in range(header.width)
+        )
+        # The cells of each plain line of a piece, read at once (a line that
+        # is not plain is left out: the piece is then read line by line).
+        self._plain = re.compile(f"^{line}$", re.MULTILINE)
         quoted = f'(?:"(?:[^"]|"")*"|[^"{re.escape(d)}]*)'
         self._quoted = re.compile(f"{quoted}(?:{re.escape(d)}{quoted})*")
         self._calls = re.compile(_CALLS)
@@ -228,12 +230,12 @@ class PlainRows:
 
     def _cells(self, text):
         """Each line's cells, or None when a line is not surely read."""
-        delimiter, width = self._delimiter, self._width
+        rows = self._plain.findall(text)
+        if len(rows) == text.count("\n"):
+            return rows
+        delimiter, width, index = self._delimiter, self._width, self._index
         lines = text.split("\n")
         lines.pop()
-        if self._plain.fullmatch(text):
-            return [line.split(delimiter) for line in lines]
-        index = self._index
         rows = []
         for line in lines:
             if '"' in line:

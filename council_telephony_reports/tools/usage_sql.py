@@ -166,7 +166,7 @@ def drop(cr):
     cr.execute(
         """DROP TABLE IF EXISTS telephony_usage_calls, telephony_usage_prices,
                telephony_usage_records, telephony_usage_numbers,
-               telephony_usage_months"""
+               telephony_usage_months, telephony_usage_written"""
     )
 
 
@@ -625,26 +625,14 @@ def _literal(text):
     return "'" + text.replace("'", "''") + "'"
 
 
-def record_numbers(cr, index, filter_values):
-    """The distinct numbers (stripped as Python strips) of the records that
-    count as calls, for the council's numbering (``number_keys``)."""
-    cr.execute(
-        SQL(
-            """SELECT DISTINCT %s FROM telephony_usage_records r WHERE %s""",
-            _stripped(_cell(index["number"])),
-            _counted(index, filter_values),
-        )
-    )
-    return [row[0] for row in cr.fetchall()]
-
-
-def normalise_numbers(cr, index, filter_values, normal):
-    """The work table of each distinct number of the records that count as
-    calls (``record_numbers``) in its normal form by the council's numbering
+def normalise_numbers(cr, normal):
+    """The work table of each distinct number of the totals per number as
+    written (``load_calls``) in its normal form by the council's numbering
     (``normal``: the normal form, or ``ValueError``), None when it refuses
     the number (``number_keys``)."""
+    cr.execute("SELECT DISTINCT raw FROM telephony_usage_written")
     numbers = {}
-    for raw in record_numbers(cr, index, filter_values):
+    for (raw,) in cr.fetchall():
         try:
             numbers[raw] = normal(raw)
         except ValueError:
@@ -694,13 +682,14 @@ def _counted(index, filter_values):
 
 def mapped_calls(index, layout):
     """The query of the records that count as calls (see ``create_records``)
-    as ``usage_files.CallRows`` maps them: each one's line, number in its
-    normal form, start, call, talk time in seconds and cost; ``counted``:
-    a call (a record with no talk time is left out when the profile counts
-    talk only); ``good`` false: a record PostgreSQL cannot read surely as
-    Python does (a value these patterns do not match, a number the
-    numbering refuses). A start that has the shape of a date and time but
-    is none (2026-02-30) raises ``psycopg2.DataError``: unsure too.
+    as ``usage_files.CallRows`` maps them: each one's line, number as
+    written (stripped), start, call, talk time in seconds and cost;
+    ``counted``: a call (a record with no talk time is left out when the
+    profile counts talk only); ``good`` false: a record PostgreSQL cannot
+    read surely as Python does (a value these patterns do not match; a
+    number the numbering refuses makes a counted call not good either, see
+    ``load_calls``). A start that has the shape of a date and time but is
+    none (2026-02-30) raises ``psycopg2.DataError``: unsure too.
 
     Each cell is stripped once, in the innermost query, and each value read
     once, in the query around it (PostgreSQL computes an expression each
@@ -763,7 +752,7 @@ def mapped_calls(index, layout):
         SELECT line, number, start, call, seconds, cost,
                seconds IS NOT NULL
                AND (NOT %(kept)s OR (start IS NOT NULL AND %(same)s
-                                     AND number IS NOT NULL AND cost_ok))
+                                     AND cost_ok))
                    AS good,
                seconds IS NOT NULL AND %(kept)s AS counted
           FROM (SELECT line, number, call, seconds, cost_ok, cost, start_text,
@@ -771,21 +760,19 @@ def mapped_calls(index, layout):
                        CASE WHEN seconds IS NOT NULL AND %(kept)s
                                  AND %(start_ok)s
                             THEN %(moment)s END AS start
-                  FROM (SELECT c.line, n.number, c.call, c.start_text,
+                  FROM (SELECT c.line, c.number, c.call, c.start_text,
                                CASE WHEN %(duration_ok)s THEN %(seconds)s END
                                    AS seconds,
                                %(cost_ok)s AS cost_ok,
                                CASE WHEN %(cost_ok)s THEN %(cost)s END AS cost
                           FROM (SELECT r.line, coalesce(%(call)s, '') AS call,
-                                       %(number)s AS number_text,
+                                       %(number)s AS number,
                                        %(start_text)s AS start_text,
                                        %(duration_text)s AS duration_text,
                                        %(cost_text)s AS cost_text
                                   FROM telephony_usage_records r
                                  WHERE %(counted)s
                                 OFFSET 0) c
-                          LEFT JOIN telephony_usage_numbers n
-                            ON n.raw = c.number_text
                         OFFSET 0) cells
                 OFFSET 0) read
         """,
@@ -806,10 +793,55 @@ def mapped_calls(index, layout):
     )
 
 
-def load_calls(cr, index, layout, source_tz, council_tz, by_call):
+def load_calls(cr, index, layout, source_tz, council_tz, by_call, normal):
     """Read the records as ``mapped_calls`` maps them and total them per
-    month and number (``group_calls``), in one statement. Return how many
-    records PostgreSQL could not read surely as Python does: then the caller
-    loads nothing, and Python reads the file (the values as it reads them,
-    or the bad rows named)."""
-    return group_calls(cr, mapped_calls(index, layout), source_tz, council_tz, by_call)
+    month and number as written (and call, ``by_call``), in one statement
+    (``telephony_usage_written``); then read each distinct number by the
+    council's numbering (``normal``, Python's: ``normalise_numbers``), and
+    total the months per number in its normal form into the work table of
+    ``group_calls``, as it totals the calls Python maps. The records are read
+    once, and a number is read once, not once per record.
+
+    Return how many records PostgreSQL could not read surely as Python does
+    (a counted call of a number the numbering refuses included): then the
+    caller loads nothing, and Python reads the file (the values as it reads
+    them, or the bad rows named)."""
+    call = ", call" if by_call else ""
+    cr.execute(
+        SQL(
+            f"""
+            CREATE TEMP TABLE telephony_usage_written ON COMMIT DROP AS
+            SELECT {_MONTH} AS month, number AS raw{call}, min(line) AS line,
+                   count(*) AS calls, sum(seconds) AS seconds,
+                   sum(cost) AS cost, count(*) FILTER (WHERE NOT good) AS bad,
+                   -- Not good either when the numbering refuses the number.
+                   count(*) FILTER (WHERE NOT good OR counted) AS bad_unnumbered
+              FROM (%(calls)s) calls
+             WHERE counted OR NOT good
+             GROUP BY 1, number{call}
+            """,
+            calls=mapped_calls(index, layout),
+            source=source_tz,
+            council=council_tz,
+        ),
+        log_exceptions=False,
+    )
+    normalise_numbers(cr, normal)
+    calls_count = SQL("count(DISTINCT w.call)" if by_call else "sum(w.calls)::bigint")
+    cr.execute(
+        SQL(
+            """
+            CREATE TEMP TABLE telephony_usage_months ON COMMIT DROP AS
+            SELECT w.month, n.number, min(w.line) AS line, %s AS calls,
+                   sum(w.seconds) AS seconds, sum(w.cost) AS cost,
+                   sum(CASE WHEN n.number IS NULL THEN w.bad_unnumbered
+                            ELSE w.bad END) AS bad
+              FROM telephony_usage_written w
+              LEFT JOIN telephony_usage_numbers n ON n.raw = w.raw
+             GROUP BY w.month, n.number
+            """,
+            calls_count,
+        )
+    )
+    cr.execute("SELECT coalesce(sum(bad), 0)::bigint FROM telephony_usage_months")
+    return cr.fetchone()[0]
