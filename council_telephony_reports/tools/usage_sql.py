@@ -807,6 +807,9 @@ def load_calls(cr, index, layout, source_tz, council_tz, by_call, normal):
     caller loads nothing, and Python reads the file (the values as it reads
     them, or the bad rows named)."""
     call = ", call" if by_call else ""
+    # The records sorted for their totals in memory, not on disk (a million
+    # records: about 60 MB; a tenth of the statement's time on disk).
+    cr.execute("SET LOCAL work_mem = '128MB'")
     cr.execute(
         SQL(
             f"""
