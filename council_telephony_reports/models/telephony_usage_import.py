@@ -308,6 +308,9 @@ class TelephonyUsageImport(models.Model):
         if isinstance(header, usage_csv.RowError):
             return self._failure([header], 1)
         self._report_progress("reading", 0)
+        count = self._store_plain(header)
+        if count is not None:
+            return self._imported(count)
         file_errors, total = self._copy_rows(header)
         encoding = [error for error in file_errors if error.reason == "encoding"]
         if encoding:
@@ -447,9 +450,6 @@ class TelephonyUsageImport(models.Model):
                     )
                 done = stream.tell() - start - len(rest)
                 self._report_progress("reading", 35 * done // size)
-            usage_sql.normalise_numbers(
-                cr, index, layout.filter_values, self._numbering()
-            )
             unsure = usage_sql.load_calls(
                 cr,
                 index,
@@ -457,6 +457,7 @@ class TelephonyUsageImport(models.Model):
                 self.profile_id.tz,
                 council_tz,
                 "call_id" in index,
+                self._numbering(),
             )
         except psycopg2.DataError:
             unsure = True
@@ -623,43 +624,102 @@ class TelephonyUsageImport(models.Model):
 
     def _check_keys(self, cell):
         """Each distinct period, number and department of the file, checked
-        once: the month; the number by the council's numbering (extensions
-        of the PBX, Israeli lines) in its normal form, and its register
-        entry; the department by its name in any of its languages."""
+        once (``_key_row``)."""
         cr = self.env.cr
         distinct = usage_sql.distinct_keys(cr, cell)
-        company = self.company_id
-        low = company.telephony_extension_min_digits
-        high = company.telephony_extension_max_digits
-        departments = usage_sql.departments(cr, company.id)
+        departments = usage_sql.departments(cr, self.company_id.id)
+        normal = self._numbering()
         keys = io.StringIO()
         writer = csv.writer(keys)
         # GROUPING() tells which column a row is the distinct value of.
         for period, number, department, grouping in distinct:
             if grouping == 0b011:
-                month = usage_csv.parse_period(period.strip())
-                writer.writerow(
-                    ["period", period, month, "", "", ""]
-                    if month
-                    else ["period", period, "", "", "", "period"]
-                )
+                row = self._key_row("period", period, departments, normal)
             elif grouping == 0b101:
-                try:
-                    normal = numbering.parse_number(number.strip(), low, high)[1]
-                    writer.writerow(["number", number, "", normal, "", ""])
-                except numbering.NumberError as error:
-                    writer.writerow(
-                        ["number", number, "", "", "", f"number_{error.reason}"]
-                    )
+                row = self._key_row("number", number, departments, normal)
             else:
-                name = department.strip()
-                known = departments.get(name) if name else ""
-                writer.writerow(
-                    ["department", department, "", "", known or "", ""]
-                    if known is not None
-                    else ["department", department, "", "", "", "department"]
-                )
-        usage_sql.store_keys(cr, keys.getvalue().encode(), company.id)
+                row = self._key_row("department", department, departments, normal)
+            writer.writerow(row)
+        usage_sql.store_keys(cr, keys.getvalue().encode(), self.company_id.id)
+
+    @api.model
+    def _key_row(self, kind, raw, departments, normal):
+        """A period, number or department of the file checked, as
+        ``usage_sql.store_keys`` takes it (kind, raw, month, number,
+        department, reason): the month; the number by the council's
+        numbering (extensions of the PBX, Israeli lines: ``normal``, see
+        ``_numbering``) in its normal form; the department by its name in
+        any of its languages (``departments``: ``usage_sql.departments``).
+        Runs no query."""
+        if kind == "period":
+            month = usage_csv.parse_period(raw.strip())
+            if month:
+                return ["period", raw, month, "", "", ""]
+            return ["period", raw, "", "", "", "period"]
+        if kind == "number":
+            try:
+                return ["number", raw, "", normal(raw.strip()), "", ""]
+            except numbering.NumberError as error:
+                return ["number", raw, "", "", "", f"number_{error.reason}"]
+        name = raw.strip()
+        known = departments.get(name) if name else ""
+        if known is None:
+            return ["department", raw, "", "", "", "department"]
+        return ["department", raw, "", "", known or "", ""]
+
+    def _store_plain(self, header):
+        """Store a good file of this system's layout as it is read, with no
+        work table: each row mapped by Python as the checks in SQL read it
+        (``usage_csv.PlainRows``, each distinct key checked once by
+        ``_key_row``) and written by one ``COPY`` into ``telephony_usage``.
+        Return how many rows were stored, or None, having stored nothing and
+        put the file back where it was, when a row is not surely read so,
+        or a number's month was imported before or is twice in the file
+        (the table's unique index): the rows are then checked and stored the
+        slow way, which replaces the month and names the bad rows."""
+        cr = self.env.cr
+        company = self.company_id
+        departments = usage_sql.departments(cr, company.id)
+        entries = usage_sql.register(cr, company.id)
+        normal = self._numbering()
+        keys = []
+
+        # Called while the rows go to COPY: no query may run.
+        def key(kind, raw):
+            row = self._key_row(kind, raw, departments, normal)
+            keys.append(row)
+            if row[5]:
+                return None
+            if kind == "period":
+                return row[2].isoformat()
+            if kind == "number":
+                return (row[3], *entries.get(row[3], (None, None)))
+            return str(row[4])
+
+        start = header.body.tell()
+        size = max(header.body.seek(0, io.SEEK_END) - start, 1)
+        header.body.seek(start)
+        usage = self.env["telephony.usage"]
+        usage.flush_model()
+        rows = usage_csv.PlainRows(header, company.id, key)
+        with cr.savepoint(flush=False) as savepoint:
+            count = 0
+            try:
+                while rows.next_piece():
+                    count += usage_sql.copy_usage(cr, rows)
+                    self._report_progress("storing", 99 * rows.done // size)
+            except (psycopg2.DataError, psycopg2.errors.UniqueViolation):
+                count = None
+            if count is None or rows.unsure:
+                _logger.info("Usage import %s: the rows checked the slow way", self.id)
+                savepoint.close(rollback=True)
+                header.body.seek(start)
+                return None
+            data = io.StringIO()
+            csv.writer(data).writerows(keys)
+            usage_sql.store_keys(cr, data.getvalue().encode(), company.id)
+        usage.invalidate_model()
+        return count
 
     def _replace(self, rows, pieces=(None,)):
         """Store the good rows in place of what the council has of the same

@@ -47,14 +47,19 @@ class TestUsageCallsInSql(TransactionCase):
         usage_sql.drop(cr)
         usage_sql.create_records(cr, 6, 1)
         usage_sql.copy_records(cr, 6, text.encode(), ",", '"', "utf-8")
-        usage_sql.normalise_numbers(cr, index, layout.filter_values, normal)
         try:
             with cr.savepoint(flush=False):
-                unsure = usage_sql.load_calls(cr, index, layout, TZ, TZ, by_call=True)
+                unsure = usage_sql.load_calls(
+                    cr, index, layout, TZ, TZ, by_call=True, normal=normal
+                )
+                # Each record as mapped, its number read by the numbering.
                 cr.execute(
                     SQL(
-                        """SELECT line, number, start, call, seconds, cost
-                             FROM (%s) c WHERE counted ORDER BY line""",
+                        """SELECT line, n.number, start, call, seconds, cost
+                             FROM (%s) c
+                             LEFT JOIN telephony_usage_numbers n
+                               ON n.raw = c.number
+                            WHERE counted ORDER BY line""",
                         usage_sql.mapped_calls(index, layout),
                     )
                 )
