@@ -50,7 +50,7 @@ class TelephonyTicketController(HelpdeskTicketController):
         # being a phone fault: reading every offered kind costs each report.
         category_id = _record_id(kw.get("category"))
         if kw.get("category") and (
-            category_id not in super()._get_categories(**kw).ids
+            category_id not in HelpdeskTicketController._get_categories(self, **kw).ids
             or not request.env["helpdesk.ticket.category"]
             .browse(category_id)
             .is_telephony
