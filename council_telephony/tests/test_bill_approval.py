@@ -22,6 +22,29 @@ class TestBillApproval(TelephonyMoneyCase):
         )
         return wizard._create_payments()
 
+    def _credit_note(self, amount):
+        """Tadiran's credit note of ``amount``, entered by the accountant."""
+        return (
+            self.env["account.move"]
+            .with_user(self.accountant)
+            .create(
+                {
+                    "move_type": "in_refund",
+                    "partner_id": self.tadiran.partner_id.id,
+                    "invoice_date": "2026-05-01",
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "name": "Credit",
+                                "price_unit": amount,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+            )
+        )
+
     def test_bill_finds_contract_and_budget(self):
         bill = self._bill(1200)
         self.assertTrue(bill.is_telephony_bill)
@@ -214,26 +237,7 @@ class TestBillApproval(TelephonyMoneyCase):
 
     def test_budget_figures_with_partial_payments(self):
         first, second, third = self._bill(3000), self._bill(2000), self._bill(700)
-        refund = (
-            self.env["account.move"]
-            .with_user(self.accountant)
-            .create(
-                {
-                    "move_type": "in_refund",
-                    "partner_id": self.tadiran.partner_id.id,
-                    "invoice_date": "2026-05-01",
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "name": "Credit",
-                                "price_unit": 500,
-                                "tax_ids": [Command.clear()],
-                            }
-                        )
-                    ],
-                }
-            )
-        )
+        refund = self._credit_note(500)
         for bill in (first, second, refund):
             self._approve(bill)
             bill.with_user(self.treasury).action_post()
@@ -264,26 +268,7 @@ class TestBillApproval(TelephonyMoneyCase):
         (Odoo signs a vendor bill's amounts below zero), a credit note below,
         so that the approved ones add up to the budget's Approved."""
         bill, waiting = self._bill(3000), self._bill(700)
-        credit = (
-            self.env["account.move"]
-            .with_user(self.accountant)
-            .create(
-                {
-                    "move_type": "in_refund",
-                    "partner_id": self.tadiran.partner_id.id,
-                    "invoice_date": "2026-05-01",
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "name": "Credit",
-                                "price_unit": 500,
-                                "tax_ids": [Command.clear()],
-                            }
-                        )
-                    ],
-                }
-            )
-        )
+        credit = self._credit_note(500)
         for move in (bill, credit):
             self._approve(move)
             move.with_user(self.treasury).action_post()

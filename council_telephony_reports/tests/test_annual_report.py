@@ -94,6 +94,27 @@ class TestAnnualReport(UsageImportCase, TelephonyMoneyCase):
         session.action_done()
         cls.report = cls.env["telephony.annual.report"].create({"year": 2026})
 
+    def _html(self, report=None, lang=None):
+        """The annual report's page, as the PDF is made of it."""
+        reports = self.env["ir.actions.report"]
+        if lang:
+            reports = reports.with_context(lang=lang)
+        return reports._render_qweb_html(
+            "council_telephony_reports.action_report_annual",
+            (report or self.report).ids,
+        )[0].decode()
+
+    def _book(self, report=None, lang=None):
+        """The annual report's spreadsheet, opened."""
+        reports = self.env["ir.actions.report"]
+        if lang:
+            reports = reports.with_context(lang=lang)
+        content, _kind = reports._render(
+            "council_telephony_reports.action_report_annual_xlsx",
+            (report or self.report).ids,
+        )
+        return openpyxl.load_workbook(io.BytesIO(content))
+
     def test_figures_against_a_known_dataset(self):
         figures = self.env["telephony.annual.figures"]._figures(2026)
         this, last = figures["this"], figures["last"]
@@ -184,14 +205,7 @@ class TestAnnualReport(UsageImportCase, TelephonyMoneyCase):
 
     def test_pdf_in_hebrew_right_to_left(self):
         self._enable_hebrew()
-        html = (
-            self.env["ir.actions.report"]
-            .with_context(lang="he_IL")
-            ._render_qweb_html(
-                "council_telephony_reports.action_report_annual", self.report.ids
-            )[0]
-            .decode()
-        )
+        html = self._html(lang="he_IL")
         self.assertIn('dir="rtl"', html)
         self.assertIn("דוח טלפוניה שנתי", html)
         self.assertIn("תדיראן", html)
@@ -203,14 +217,7 @@ class TestAnnualReport(UsageImportCase, TelephonyMoneyCase):
 
     def test_spreadsheet_in_hebrew_right_to_left(self):
         self._enable_hebrew()
-        content, _kind = (
-            self.env["ir.actions.report"]
-            .with_context(lang="he_IL")
-            ._render(
-                "council_telephony_reports.action_report_annual_xlsx", self.report.ids
-            )
-        )
-        book = openpyxl.load_workbook(io.BytesIO(content))
+        book = self._book(lang="he_IL")
         self.assertGreater(len(book.worksheets), 5)
         for sheet in book.worksheets:
             self.assertTrue(sheet.sheet_view.rightToLeft, sheet.title)
@@ -255,10 +262,7 @@ class TestAnnualReport(UsageImportCase, TelephonyMoneyCase):
         departments = self.env["telephony.usage"].search([]).department_id
         departments.write({"name": "+cmd|' /C calc'!A0"})
         self.cat_device.name = link
-        content, _kind = self.env["ir.actions.report"]._render(
-            "council_telephony_reports.action_report_annual_xlsx", self.report.ids
-        )
-        book = openpyxl.load_workbook(io.BytesIO(content))
+        book = self._book()
         texts = []
         for sheet in book.worksheets:
             for row in sheet.iter_rows():
@@ -309,10 +313,7 @@ class TestAnnualReport(UsageImportCase, TelephonyMoneyCase):
             ],
             [1],
         )
-        content, _kind = self.env["ir.actions.report"]._render(
-            "council_telephony_reports.action_report_annual_xlsx", self.report.ids
-        )
-        book = openpyxl.load_workbook(io.BytesIO(content))
+        book = self._book()
         summary = {
             row[0].value: row[2].value
             for row in book.worksheets[0].iter_rows(min_row=2)
@@ -326,13 +327,7 @@ class TestAnnualReport(UsageImportCase, TelephonyMoneyCase):
         }
         self.assertEqual(rows[self.tadiran.name, 2025], 1)
         self.assertIn((self.tadiran.name, 2026), rows)
-        html = (
-            self.env["ir.actions.report"]
-            ._render_qweb_html(
-                "council_telephony_reports.action_report_annual", self.report.ids
-            )[0]
-            .decode()
-        )
+        html = self._html()
         self.assertIn("o_telephony_annual_savings", html)
         self.assertIn("at the end of the year", html)
 
@@ -352,22 +347,12 @@ class TestAnnualReport(UsageImportCase, TelephonyMoneyCase):
             [{"year": 2001}, {"year": 2031}]
         )
         for report, marked in zip(reports, (True, False), strict=True):
-            html = (
-                self.env["ir.actions.report"]
-                .with_context(lang="he_IL")
-                ._render_qweb_html(
-                    "council_telephony_reports.action_report_annual", report.ids
-                )[0]
-                .decode()
-            )
+            html = self._html(report, lang="he_IL")
             summary = html[html.index("o_telephony_annual_summary") :]
             faults = summary[: summary.index("</tr>", summary.index("תקלות טלפון"))]
             self.assertEqual(faults.count("לא נרשם"), 2 if marked else 0, faults)
             self.assertEqual("לא נרשם" in html, marked)
-            content, _kind = self.env["ir.actions.report"]._render(
-                "council_telephony_reports.action_report_annual_xlsx", report.ids
-            )
-            book = openpyxl.load_workbook(io.BytesIO(content))
+            book = self._book(report)
             rows = {
                 row[0].value: (row[1].value, row[2].value)
                 for row in book.worksheets[0].iter_rows(min_row=2)
@@ -391,26 +376,12 @@ class TestAnnualReport(UsageImportCase, TelephonyMoneyCase):
         self.assertEqual(column.get("string"), "שיחות")
         weekly = hebrew["telephony.weekly.report"].fields_get(["ticket_ids"])
         self.assertEqual(weekly["ticket_ids"]["string"], "פניות")
-        html = (
-            self.env["ir.actions.report"]
-            .with_context(lang="he_IL")
-            ._render_qweb_html(
-                "council_telephony_reports.action_report_annual", self.report.ids
-            )[0]
-            .decode()
-        )
+        html = self._html(lang="he_IL")
         section = html[html.index("שימוש ועלות לפי מחלקה") :]
         header = section[: section.index("</thead>")]
         self.assertIn("<th>שיחות</th>", header)
         self.assertNotIn("פניות", header)
-        content, _kind = (
-            self.env["ir.actions.report"]
-            .with_context(lang="he_IL")
-            ._render(
-                "council_telephony_reports.action_report_annual_xlsx", self.report.ids
-            )
-        )
-        book = openpyxl.load_workbook(io.BytesIO(content))
+        book = self._book(lang="he_IL")
         header = [cell.value for cell in book["שימוש לפי מחלקה"][1]]
         self.assertEqual(header[1], "שיחות")
         summary = [row[0].value for row in book["סיכום"].iter_rows(min_row=2)]
