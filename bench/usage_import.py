@@ -32,20 +32,22 @@ Two files, written to disk as they are made (the benchmark holds neither):
 
 The peak memory is measured in a process of its own per file (the resident
 set after Odoo's registry is loaded, and its peak during the import).
-One transaction per file, rolled back; ``telephony_usage`` is vacuumed
-before each (see ``vacuum``).
+One transaction per file, rolled back; each timed step starts on a settled
+machine (see ``settle``).
 
     bench/run.sh usage_import [--db council_test] [--rows 1000000]
-        [--memory_rows 1000000,5000000] [--steps 1]
+        [--memory_rows 1000000,5000000] [--steps 1] [--rounds 3]
 
-``--steps 1`` also prints where each import's time goes: the seconds spent
-in each function of ``tools/usage_sql`` (each is one or a few statements).
+``--steps 1`` also prints where each import's time goes (its last round):
+the seconds spent in each function of ``tools/usage_sql`` (each is one or a
+few statements).
 """
 
 import collections
 import functools
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -133,17 +135,24 @@ def typed_copy(cr, path, kind):
     return seconds
 
 
-def vacuum(db):
-    """VACUUM the usage table, as autovacuum does on a live database: the
-    rows an earlier run stored, then rolled back, are dead, and the unique
-    index reads each dead row of a key it is given again (an import of the
-    same file right after a run took twice as long)."""
+def settle(db):
+    """Start each timed step on a settled machine: VACUUM the usage table,
+    as autovacuum does on a live database (the rows an earlier run stored,
+    then rolled back, are dead, and the unique index reads each dead row of
+    a key it is given again: an import of the same file right after a run
+    took twice as long); then write out what the files just written and the
+    COPYs before left in memory (``sync``, ``CHECKPOINT``), which the
+    kernel and PostgreSQL would otherwise write while the next step runs
+    (the import of calls took 9-10.8 s beside the COPYs before it, 6.2 s
+    in a process of its own)."""
+    os.sync()
     dsn = sql_db.connection_info_for(db)[1]
     connection = psycopg2.connect(**dsn)
     try:
         connection.autocommit = True
         with connection.cursor() as cr:
             cr.execute("VACUUM telephony_usage")
+            cr.execute("CHECKPOINT")
     finally:
         connection.close()
 
@@ -226,7 +235,7 @@ def measure(args, kind, rows):
             write_calls(path, os.devnull, rows)
         else:
             write_totalled(path, os.devnull, rows, departments, company)
-        vacuum(args.db)
+        settle(args.db)
         with environment(args.db) as env:
             before = _rss_mb()
             # The peak from here on (Linux: reset by writing 5 to clear_refs).
@@ -270,6 +279,7 @@ def main():
         memory_rows=(str, "1000000,5000000"),
         measure=(str, ""),
         steps=(int, 0),
+        rounds=(int, 3),
     )
     if args.measure:
         kind, rows = args.measure.split(":")
@@ -289,36 +299,59 @@ def main():
                 write_calls(path, typed, args.rows)
             else:
                 write_totalled(path, typed, args.rows, departments, company)
-            vacuum(args.db)
-            # A transaction per file, rolled back.
-            with environment(args.db) as env:
-                cr = env.cr
-                if kind == "calls":
+            # Rounds of the reference and the import in turn: on a machine
+            # whose CPUs are shared, one run of each can fall in a slow
+            # moment of the host; the medians of the rounds are printed.
+            rounds = []
+            for _round in range(args.rounds):
+                # A transaction per step, rolled back.
+                settle(args.db)
+                with environment(args.db) as env:
                     # The reference: the same file's rows, typed (see above);
-                    # the earlier reference, three typed columns, beside it.
-                    copy = typed_copy(cr, path, "cdr")
-                    calls3 = typed_copy(cr, typed, "calls3")
-                else:
-                    copy = typed_copy(cr, typed, kind)
-                seconds.clear()
-                ours, result = run_import(env, path, kind)
-                cr.rollback()
-            timings[kind] = (ours, copy, result["row_count"], os.path.getsize(path))
+                    # for calls, the earlier reference, three typed columns.
+                    copy = typed_copy(
+                        env.cr,
+                        typed if kind == "totalled" else path,
+                        "totalled" if kind == "totalled" else "cdr",
+                    )
+                    env.cr.rollback()
+                calls3 = None
+                if kind == "calls":
+                    settle(args.db)
+                    with environment(args.db) as env:
+                        calls3 = typed_copy(env.cr, typed, "calls3")
+                        env.cr.rollback()
+                settle(args.db)
+                with environment(args.db) as env:
+                    seconds.clear()
+                    ours, result = run_import(env, path, kind)
+                    env.cr.rollback()
+                rounds.append((ours, copy, calls3))
+            timings[kind] = (rounds, result["row_count"], os.path.getsize(path))
             steps[kind] = dict(seconds)
 
-    print(f"rows per file: {args.rows:,}")
+    median = statistics.median
+    print(f"rows per file: {args.rows:,}; the medians of {args.rounds} rounds")
     print(f"{'':34}{'file MB':>8}{'stored':>10}{'ours s':>8}{'COPY s':>8}{'ratio':>7}")
-    for kind, (ours, copy, stored, size) in timings.items():
+    for kind, (rounds, stored, size) in timings.items():
         label = kind if kind == "totalled" else "calls (COPY: same rows, cdr)"
+        ours, copy = median(r[0] for r in rounds), median(r[1] for r in rounds)
+        ratio = median(r[0] / r[1] for r in rounds)
         print(
             f"{label:34}{size / 1e6:>8.0f}{stored:>10,}{ours:>8.2f}{copy:>8.2f}"
-            f"{ours / copy:>7.2f}"
+            f"{ratio:>7.2f}"
         )
-    ours = timings["calls"][0]
-    print(
-        f"{'calls (COPY: 3 columns, earlier)':34}{'':>8}{'':>10}{ours:>8.2f}"
-        f"{calls3:>8.2f}{ours / calls3:>7.2f}"
-    )
+        if kind == "calls":
+            calls3 = median(r[2] for r in rounds)
+            ratio = median(r[0] / r[2] for r in rounds)
+            print(
+                f"{'calls (COPY: 3 columns, earlier)':34}{'':>8}{'':>10}"
+                f"{ours:>8.2f}{calls3:>8.2f}{ratio:>7.2f}"
+            )
+        print(
+            f"{'  each round: ours / COPY s':34}"
+            + ", ".join(f"{r[0]:.2f}/{r[1]:.2f}" for r in rounds)
+        )
 
     for kind, timed in steps.items():
         if timed:

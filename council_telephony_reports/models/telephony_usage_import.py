@@ -1,7 +1,9 @@
 import codecs
 import csv
 import io
+import itertools
 import logging
+import tempfile
 
 import psycopg2
 from dateutil.relativedelta import relativedelta
@@ -24,6 +26,11 @@ SHOWN_ERRORS = 100
 SHOWN_VALUE = 60
 # The file goes to PostgreSQL in pieces of this size, to show how far it is.
 PROGRESS_BYTES = 4 * 1024 * 1024
+# A file of calls is totalled by Python (see ``_total_calls_in_python``) up
+# to this many totals of a month and a number (about 30 MB), and shows how
+# far it is every so many records.
+MAX_TOTALS = 100_000
+PROGRESS_ROWS = 200_000
 # Numbers not in the register are listed in the result, up to this many.
 SHOWN_NUMBERS = 30
 # The states of an import the job has still to run.
@@ -344,12 +351,17 @@ class TelephonyUsageImport(models.Model):
             table = "telephony_usage_raw"
         council_tz = self.company_id._telephony_tz().zone
         by_call = "call_id" in index
-        if not (
-            layout.kind == "calls"
-            and self._load_calls_in_sql(
-                stream, layout, index, next(rows, None), council_tz
+        totalled = None
+        if layout.kind == "calls":
+            totalled = self._total_calls_in_python(
+                stream, size, layout, mapper, council_tz
             )
-        ):
+            if totalled is None:
+                header, rows = usage_files.read_rows(stream, layout)
+                totalled = self._load_calls_in_sql(
+                    stream, layout, index, next(rows, None), council_tz
+                )
+        if not totalled:
             stream.seek(0)
             header, rows = usage_files.read_rows(stream, layout)
             source = usage_files.CopySource(
@@ -378,9 +390,38 @@ class TelephonyUsageImport(models.Model):
             usage_sql.drop(cr)
         else:
             total = usage_sql.count_raw(cr)
+        count = self._store_raw()
+        if count is not None:
+            return self._imported(count)
         columns = {name: i for i, name in enumerate(usage_csv.COLUMNS)}
         header = usage_csv.Header(None, ",", len(columns), columns)
         return self._check_and_store(header, [], total)
+
+    def _total_calls_in_python(self, stream, size, layout, calls, council_tz):
+        """The calls totalled per month and number by Python as it reads
+        them (``usage_files.CallTotals``: a million calls are read once, and
+        only their monthly totals are stored), into the work table of
+        monthly rows of calls, when the file's times are the council's and
+        each record is one call. Return True when they are, False at a bad
+        row (the checking way then names it), or None, having totalled
+        nothing, when the file is not one for this way or has more numbers
+        and months than it keeps (PostgreSQL then totals them)."""
+        if self.profile_id.tz != council_tz or "call_id" in calls.index:
+            return None
+        rows = usage_files.read_rows(stream, layout)[1]
+        totals = usage_files.CallTotals(calls, MAX_TOTALS)
+        while totals.add(itertools.islice(rows, PROGRESS_ROWS)):
+            if totals.bad:
+                return False
+            if totals.full:
+                _logger.info("Usage import %s: the calls totalled in SQL", self.id)
+                return None
+            self._report_progress("reading", 40 * min(stream.tell(), size) // size)
+        data = totals.lines()
+        if data is None:
+            return False
+        usage_sql.copy_months(self.env.cr, data)
+        return True
 
     def _load_calls_in_sql(self, stream, layout, index, first, council_tz):
         """The calls of a CSV file read by PostgreSQL, as Python reads them
@@ -429,16 +470,8 @@ class TelephonyUsageImport(models.Model):
         savepoint = cr.savepoint(flush=False)
         try:
             usage_sql.create_records(cr, width, before + 1)
-            rest = b""
-            while True:
-                # A piece at a time, cut after its last whole line, to show
-                # how far it is.
-                chunk = stream.read(PROGRESS_BYTES)
-                data = rest + chunk
-                if not data:
-                    break
-                end = data.rfind(b"\n") + 1 if chunk else len(data)
-                piece, rest = data[:end], data[end:]
+            # A piece of whole lines at a time, to show how far it is.
+            for piece, done in usage_files.line_pieces(stream, PROGRESS_BYTES):
                 if piece:
                     usage_sql.copy_records(
                         cr,
@@ -448,7 +481,6 @@ class TelephonyUsageImport(models.Model):
                         layout.quotechar,
                         encoding,
                     )
-                done = stream.tell() - start - len(rest)
                 self._report_progress("reading", 35 * done // size)
             unsure = usage_sql.load_calls(
                 cr,
@@ -720,6 +752,18 @@ class TelephonyUsageImport(models.Model):
             usage_sql.store_keys(cr, data.getvalue().encode(), company.id)
         usage.invalidate_model()
         return count
+
+    def _store_raw(self):
+        """Store the work table of monthly rows as a good file of this
+        system's layout is stored (``_store_plain``: by one ``COPY``, with
+        no checking statement), written out as such a file, in memory up to
+        a size and on disk beyond. Return None, having stored nothing, when
+        a row is not surely read so: the rows are then checked the slow
+        way, which names the bad ones."""
+        with tempfile.SpooledTemporaryFile(max_size=PROGRESS_BYTES) as data:
+            usage_sql.copy_raw_out(self.env.cr, data)
+            data.seek(0)
+            return self._store_plain(usage_csv.read_header(data))
 
     def _replace(self, rows, pieces=(None,)):
         """Store the good rows in place of what the council has of the same

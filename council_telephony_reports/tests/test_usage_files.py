@@ -1,6 +1,7 @@
 import codecs
 import csv
 import io
+from unittest.mock import patch
 
 from odoo.tests import BaseCase
 
@@ -121,3 +122,38 @@ class TestUsageFiles(BaseCase):
             usage_files.column_index(layout, ["calldate", "dst"]),
             RowError(1, "header", "src, billsec"),
         )
+
+    def test_a_file_is_read_in_pieces_as_csv_reads_it_whole(self):
+        """Read a piece of a few bytes at a time, a file gives the records
+        and line numbers csv gives reading it at once: line ends \\r\\n, \\n
+        or \\r alone cut by a piece, a record over two lines, a line longer
+        than a piece, blank lines, a last line with no line end."""
+        text = (
+            '\ufeffמספר,שם\r\n4101,"כהן,\r\nמשה"\r\n\r\n4102,לוי\r4103,'
+            + "א" * 40
+            + '\n,\n 4104 ,"""ציטוט"""\n4105,סוף'
+        )
+        expected = []
+        reader = csv.reader(io.StringIO(text[1:], newline=""))
+        line = 1
+        for cells in reader:
+            if "".join(cells).strip():
+                expected.append((line, cells))
+            line = reader.line_num + 1
+        layout = usage_files.Layout(header=False)
+        for size in (1, 2, 3, 5, 8, 13, 64, 1024):
+            with patch.object(usage_files, "CSV_PIECE", size):
+                rows = usage_files.read_rows(io.BytesIO(text.encode()), layout)[1]
+                self.assertEqual(list(rows), expected, size)
+
+    def test_bytes_not_of_the_encoding_are_named_by_their_line(self):
+        data = "4101,כהן\n4102,לוי\n4103,".encode() + b"\xff\n4104,x\n"
+        layout = usage_files.Layout(header=False, encoding="utf-8")
+        for size in (4, 1024):
+            with patch.object(usage_files, "CSV_PIECE", size):
+                rows = list(usage_files.read_rows(io.BytesIO(data), layout)[1])
+            self.assertEqual(rows[-1], RowError(3, "not_encoding", "utf-8"), size)
+            self.assertEqual([row[0] for row in rows[:-1]], [1, 2][: len(rows) - 1])
+        # A character cut short at the end of the file.
+        rows = list(usage_files.read_rows(io.BytesIO(data[:10]), layout)[1])
+        self.assertEqual(rows[-1], RowError(1, "not_encoding", "utf-8"))

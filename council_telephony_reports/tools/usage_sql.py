@@ -17,6 +17,8 @@ import io
 
 from odoo.tools import SQL
 
+from . import usage_csv
+
 # Rows mapped in Python go to COPY in pieces of this many rows, to show how
 # far the import is.
 COPY_ROWS = 200_000
@@ -109,6 +111,22 @@ def group_calls(cr, calls, source_tz, council_tz, by_call):
     )
     cr.execute("SELECT coalesce(sum(bad), 0)::bigint FROM telephony_usage_months")
     return cr.fetchone()[0]
+
+
+def copy_months(cr, data):
+    """The work table of ``group_calls`` from the calls Python totalled
+    (``data``: ``usage_files.CallTotals.lines``)."""
+    cr.execute(
+        """CREATE TEMP TABLE telephony_usage_months (
+               month date, number text, line integer, calls bigint,
+               seconds double precision, cost numeric, bad bigint DEFAULT 0)
+           ON COMMIT DROP"""
+    )
+    cr._obj.copy_expert(
+        """COPY telephony_usage_months (month, number, line, calls, seconds, cost)
+           FROM STDIN""",
+        io.BytesIO(data.encode()),
+    )
 
 
 def months_without_cost(cr):
@@ -216,6 +234,21 @@ def cells(index):
         name: SQL("coalesce(r.%s, '')", SQL.identifier(f"c{i}"))
         for name, i in index.items()
     }
+
+
+def copy_raw_out(cr, out):
+    """Write the work table of monthly rows to ``out`` (a binary file) as a
+    file of this system's layout, its header first: to be stored as such a
+    file is (``usage_csv.PlainRows``). An empty cell is written unquoted, as
+    a file has it."""
+    columns = ", ".join(
+        f"NULLIF(c{i}, '') AS {name}" for i, name in enumerate(usage_csv.COLUMNS)
+    )
+    cr._obj.copy_expert(
+        f"""COPY (SELECT {columns} FROM telephony_usage_raw)
+            TO STDOUT WITH (FORMAT csv, HEADER)""",
+        out,
+    )
 
 
 def count_raw(cr):
