@@ -32,7 +32,7 @@ Two files, written to disk as they are made (the benchmark holds neither):
 
 The peak memory is measured in a process of its own per file (the resident
 set after Odoo's registry is loaded, and its peak during the import).
-One transaction per file, rolled back; each timed step starts on a settled
+One transaction per timed step, rolled back; each starts on a settled
 machine (see ``settle``).
 
     bench/run.sh usage_import [--db council_test] [--rows 1000000]
@@ -302,6 +302,7 @@ def main():
             # Rounds of the reference and the import in turn: on a machine
             # whose CPUs are shared, one run of each can fall in a slow
             # moment of the host; the medians of the rounds are printed.
+            references = {"totalled": (typed, "totalled"), "calls": (path, "cdr")}
             rounds = []
             for _round in range(args.rounds):
                 # A transaction per step, rolled back.
@@ -309,11 +310,7 @@ def main():
                 with environment(args.db) as env:
                     # The reference: the same file's rows, typed (see above);
                     # for calls, the earlier reference, three typed columns.
-                    copy = typed_copy(
-                        env.cr,
-                        typed if kind == "totalled" else path,
-                        "totalled" if kind == "totalled" else "cdr",
-                    )
+                    copy = typed_copy(env.cr, *references[kind])
                     env.cr.rollback()
                 calls3 = None
                 if kind == "calls":

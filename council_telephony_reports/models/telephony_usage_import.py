@@ -333,7 +333,8 @@ class TelephonyUsageImport(models.Model):
         profile = self.profile_id
         layout = profile._layout()
         size = max(stream.seek(0, io.SEEK_END), 1)
-        header, rows = usage_files.read_rows(stream, layout)
+        # The header alone: each way below reads the rows from the start.
+        header = usage_files.read_rows(stream, layout)[0]
         if isinstance(header, usage_csv.RowError):
             return self._failure([header], 1)
         index = usage_files.column_index(layout, header)

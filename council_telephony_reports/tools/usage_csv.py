@@ -112,7 +112,7 @@ def parse_period(text):
 _CALLS = "[0-9]{1,9}"
 _AMOUNT = {",": r"[0-9]{1,9}(?:\.[0-9]{1,15})?", ";": _CALLS}
 # COPY's NULL, in its text format.
-_NULL = "\\N"
+COPY_NULL = "\\N"
 # The file is read in pieces of this many bytes, cut after a whole line, and
 # stored by one COPY for about this many.
 PLAIN_PIECE = 1024 * 1024
@@ -286,8 +286,8 @@ class PlainRows:
             except KeyError:
                 found = key("number", raw)
                 number = numbers[raw] = found and (
-                    f"{found[0]}\t{found[1] or _NULL}",
-                    str(found[2] or _NULL),
+                    f"{found[0]}\t{found[1] or COPY_NULL}",
+                    str(found[2] or COPY_NULL),
                 )
             raw = cells[i_department]
             try:

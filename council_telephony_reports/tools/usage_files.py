@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from .usage_csv import RowError
+from .usage_csv import COPY_NULL, RowError
 
 # What a call record needs, and what a file already totalled per month does.
 CALL_FIELDS = ("number", "start", "duration", "cost", "call_id", "filter")
@@ -40,8 +40,6 @@ HEAD_BYTES = 64 * 1024
 # A CSV file is decoded a piece of this many bytes at a time.
 CSV_PIECE = 1024 * 1024
 _EPOCH = datetime(1970, 1, 1)
-# COPY's NULL, in its text format.
-_NULL = "\\N"
 
 
 @dataclass
@@ -437,11 +435,20 @@ class CallRows:
         if call is None or isinstance(call, RowError):
             return call
         number, start, call, seconds, cost = call
-        cost = _NULL if cost is None else repr(cost)
+        cost = COPY_NULL if cost is None else repr(cost)
         return (
             f"{line}\t{number}\t{start.isoformat(' ')}\t{_copy_text(call)}"
             f"\t{seconds}\t{cost}\n"
         )
+
+
+def _add_to(total, line, count, seconds, cost):
+    """Add calls to a total ``[first line, calls, seconds, cost]``."""
+    total[0] = min(total[0], line)
+    total[1] += count
+    total[2] += seconds
+    if cost is not None:
+        total[3] += cost
 
 
 class CallTotals:
@@ -566,10 +573,7 @@ class CallTotals:
         total = self._totals.get(key)
         if total is None:
             return self._new(key, line, seconds, cost)
-        total[1] += 1
-        total[2] += seconds
-        if cost is not None:
-            total[3] += cost
+        _add_to(total, line, 1, seconds, cost)
         return True
 
     def lines(self):
@@ -586,15 +590,11 @@ class CallTotals:
             total = months.get((month, number))
             if total is None:
                 months[month, number] = [line, count, seconds, cost]
-                continue
-            total[0] = min(total[0], line)
-            total[1] += count
-            total[2] += seconds
-            if cost is not None:
-                total[3] += cost
+            else:
+                _add_to(total, line, count, seconds, cost)
         return "".join(
             f"{month}-01\t{number}\t{line}\t{count}\t{seconds}\t"
-            f"{_NULL if cost is None else cost}\n"
+            f"{COPY_NULL if cost is None else cost}\n"
             for (month, number), (line, count, seconds, cost) in months.items()
         )
 
