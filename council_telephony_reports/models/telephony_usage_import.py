@@ -3,6 +3,7 @@ import csv
 import io
 import itertools
 import logging
+import os
 import tempfile
 
 import psycopg2
@@ -16,7 +17,7 @@ from odoo.tools.misc import formatLang
 
 from odoo.addons.council_telephony.tools import numbering
 
-from ..tools import usage_csv, usage_files, usage_sql
+from ..tools import usage_csv, usage_files, usage_share, usage_sql
 
 _logger = logging.getLogger(__name__)
 
@@ -398,31 +399,131 @@ class TelephonyUsageImport(models.Model):
         header = usage_csv.Header(None, ",", len(columns), columns)
         return self._check_and_store(header, [], total)
 
-    def _total_calls_in_python(self, stream, size, layout, calls, council_tz):
+    def _total_calls_in_python(
+        self, stream, size, layout, calls, council_tz, shared=True
+    ):
         """The calls totalled per month and number by Python as it reads
         them (``usage_files.CallTotals``: a million calls are read once, and
         only their monthly totals are stored), into the work table of
         monthly rows of calls, when the file's times are the council's and
-        each record is one call. Return True when they are, False at a bad
-        row (the checking way then names it), or None, having totalled
-        nothing, when the file is not one for this way or has more numbers
-        and months than it keeps (PostgreSQL then totals them)."""
+        each record is one call. The last part of a large file is read by
+        PostgreSQL meanwhile (``_share_with_sql``; not when ``shared`` is
+        false). Return True when they are, False at a bad row (the checking
+        way then names it), or None, having totalled nothing, when the file
+        is not one for this way or has more numbers and months than it keeps
+        (PostgreSQL then totals them)."""
         if self.profile_id.tz != council_tz or "call_id" in calls.index:
             return None
-        rows = usage_files.read_rows(stream, layout)[1]
+        share = shared and self._share_with_sql(stream, size, layout, calls, council_tz)
         totals = usage_files.CallTotals(calls, MAX_TOTALS)
-        while totals.add(itertools.islice(rows, PROGRESS_ROWS)):
-            if totals.bad:
-                return False
-            if totals.full:
-                _logger.info("Usage import %s: the calls totalled in SQL", self.id)
-                return None
-            self._report_progress("reading", 40 * min(stream.tell(), size) // size)
+        part, part_size = stream, size
+        if share:
+            # Python's part: the file up to PostgreSQL's, then the mark.
+            part = usage_share.Head(stream, share.start_byte)
+            part_size = share.start_byte
+            totals.stop = [usage_share.MARK]
+        try:
+            rows = usage_files.read_rows(part, layout)[1]
+            while totals.add(itertools.islice(rows, PROGRESS_ROWS)):
+                if totals.bad and share:
+                    # Perhaps the record cut where PostgreSQL's part starts.
+                    break
+                if totals.bad:
+                    return False
+                if totals.full:
+                    _logger.info("Usage import %s: the calls totalled in SQL", self.id)
+                    return None
+                self._report_progress(
+                    "reading", 40 * min(part.tell(), part_size) // part_size
+                )
+            months = share.result() if share and not totals.bad else None
+        finally:
+            if share:
+                share.stop()
+        if share and not (months and totals.after and not totals.bad):
+            # PostgreSQL's part did not start where a record does (a record
+            # over lines cut there), or was not read surely, or Python's has
+            # a bad row: Python reads the whole file (which names it).
+            _logger.info("Usage import %s: the calls read by Python alone", self.id)
+            return self._total_calls_in_python(
+                stream, size, layout, calls, council_tz, shared=False
+            )
         data = totals.lines()
         if data is None:
             return False
         usage_sql.copy_months(self.env.cr, data)
+        if share:
+            usage_sql.add_months(self.env.cr, months, totals.after[0] - 1)
+            _logger.info(
+                "Usage import %s: the calls from line %s read by PostgreSQL",
+                self.id,
+                totals.after[0],
+            )
         return True
+
+    def _share_with_sql(self, stream, size, layout, calls, council_tz):
+        """Start PostgreSQL reading the last part of a large file of calls
+        (``usage_share.SqlShare``) on a connection of its own, or None when
+        the file is small, kept in the database, or one PostgreSQL cannot
+        read surely as Python does."""
+        encoding = self._sql_encoding(stream, layout)
+        path = getattr(stream, "name", None)
+        if (
+            encoding is None
+            or size < usage_share.MIN_BYTES
+            or (os.cpu_count() or 1) < 2
+            or not (isinstance(path, str) and os.path.isfile(path))
+            or set(usage_share.MARK) & set(layout.delimiter + layout.quotechar)
+        ):
+            return None
+        start = usage_share.split_at(stream, size)
+        rows = usage_files.read_rows(stream, layout)[1]
+        first = next(rows, None)
+        if (
+            start is None
+            or not isinstance(first, tuple)
+            or isinstance(first, usage_csv.RowError)
+        ):
+            return None
+        share = usage_share.SqlShare(
+            sql_db.db_connect(self.env.cr.dbname).cursor,
+            path,
+            start,
+            # COPY takes records of the first one's width only.
+            len(first[1]),
+            (
+                calls.index,
+                layout,
+                self.profile_id.tz,
+                council_tz,
+                encoding,
+                self._numbering(),
+            ),
+        )
+        share.start()
+        return share
+
+    def _sql_encoding(self, stream, layout):
+        """The encoding in which PostgreSQL reads the file's records surely
+        as Python does, or None when it cannot: a spreadsheet, a date and
+        time in another format, a delimiter or quote it does not take, an
+        encoding it does not read."""
+        if (
+            layout.file_type != "csv"
+            or layout.datetime_format
+            not in usage_files.ISO_FORMATS | {usage_files.UNIX}
+            or len(layout.delimiter) != 1
+            or len(layout.quotechar) != 1
+            or not (layout.delimiter + layout.quotechar).isascii()
+        ):
+            return None
+        stream.seek(0)
+        head = stream.read(usage_files.HEAD_BYTES)
+        stream.seek(0)
+        encoding = layout.encoding
+        if encoding == "auto":
+            encoding = usage_files.detect_encoding(head)
+        return encoding if encoding in usage_sql.PG_ENCODINGS else None
 
     def _load_calls_in_sql(self, stream, layout, index, first, council_tz):
         """The calls of a CSV file read by PostgreSQL, as Python reads them
@@ -431,31 +532,20 @@ class TelephonyUsageImport(models.Model):
         in one statement (``usage_sql.load_calls``); only each distinct
         number is read by Python, by the council's numbering. Return False,
         having loaded nothing, when PostgreSQL cannot read the file surely
-        as Python does (a spreadsheet, a date and time in another format, a
-        record of another width, a value or a number it does not take):
-        Python then reads it, and names the bad rows. ``first``: the first record as
-        Python reads it."""
+        as Python does (see ``_sql_encoding``; a record of another width, a
+        value or a number it does not take): Python then reads it, and names
+        the bad rows. ``first``: the first record as Python reads it."""
         before = layout.skip_lines + layout.header + layout.skip_after_header
+        encoding = self._sql_encoding(stream, layout)
         if (
             not isinstance(first, tuple)
             or isinstance(first, usage_csv.RowError)
             # No blank line or record over several lines before it.
             or first[0] != before + 1
-            or layout.file_type != "csv"
-            or layout.datetime_format
-            not in usage_files.ISO_FORMATS | {usage_files.UNIX}
-            or len(layout.delimiter) != 1
-            or len(layout.quotechar) != 1
-            or not (layout.delimiter + layout.quotechar).isascii()
+            or encoding is None
         ):
             return False
-        stream.seek(0)
-        head = stream.read(usage_files.HEAD_BYTES)
-        encoding = layout.encoding
-        if encoding == "auto":
-            encoding = usage_files.detect_encoding(head)
-        if encoding not in usage_sql.PG_ENCODINGS:
-            return False
+        head = stream.read(3)
         stream.seek(3 if head.startswith(codecs.BOM_UTF8) else 0)
         # The lines before the records, skipped as Python skips them (lines
         # that end in \n).
@@ -735,14 +825,18 @@ class TelephonyUsageImport(models.Model):
         usage = self.env["telephony.usage"]
         usage.flush_model()
         rows = usage_csv.PlainRows(header, company.id, key)
+        # Mapped by a thread of its own while the COPY sends them.
+        ahead = usage_share.Ahead(rows)
         with cr.savepoint(flush=False) as savepoint:
             count = 0
             try:
-                while rows.next_piece():
-                    count += usage_sql.copy_usage(cr, rows)
+                while ahead.next_piece():
+                    count += usage_sql.copy_usage(cr, ahead)
                     self._report_progress("storing", 99 * rows.done // size)
             except (psycopg2.DataError, psycopg2.errors.UniqueViolation):
                 count = None
+            finally:
+                ahead.close()
             if count is None or rows.unsure:
                 _logger.info("Usage import %s: the rows checked the slow way", self.id)
                 savepoint.close(rollback=True)

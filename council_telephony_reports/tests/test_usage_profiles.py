@@ -1,12 +1,15 @@
 import base64
 import io
 import logging
+import os
 from datetime import UTC, datetime
+from unittest.mock import patch
 
 import openpyxl
 
 from odoo.tools.safe_eval import safe_eval
 
+from ..tools import usage_share
 from .common import UsageImportCase, contract_in_force
 
 PRICE = "דקת שיחה"
@@ -45,12 +48,8 @@ def asterisk(src, start, billsec, disposition="ANSWERED", answer=None, extra=())
     return ",".join(cells) + "\n"
 
 
-class TestUsageProfiles(UsageImportCase):
-    """C18, 4.2.5: what the PBXs and carriers really export, read by import
-    profiles: calls totalled per number and month in the council's time
-    zone, priced by the contract when the file has no cost; a bad file
-    changes nothing and says why; a file of another known format is told
-    so."""
+class ProfileImportCase(UsageImportCase):
+    """The shipped profiles, the calls priced by a contract in force."""
 
     @classmethod
     def setUpClass(cls):
@@ -84,6 +83,14 @@ class TestUsageProfiles(UsageImportCase):
         return {
             u.number: (u.calls, round(u.minutes, 2), round(u.cost, 2)) for u in usage
         }
+
+
+class TestUsageProfiles(ProfileImportCase):
+    """C18, 4.2.5: what the PBXs and carriers really export, read by import
+    profiles: calls totalled per number and month in the council's time
+    zone, priced by the contract when the file has no cost; a bad file
+    changes nothing and says why; a file of another known format is told
+    so."""
 
     def test_asterisk_master_csv_in_windows_1255(self):
         data = (
@@ -365,3 +372,90 @@ class TestUsageProfiles(UsageImportCase):
         profile.delimiter = "tab"
         profile.flush_recordset()
         self.assertEqual(profile._layout().delimiter, "\t")
+
+
+class TestUsageShare(ProfileImportCase):
+    """Issue 15: the last part of a large file of calls read by PostgreSQL
+    while Python reads the first (``tools/usage_share``): the same months
+    as Python alone, whatever is where the file is cut."""
+
+    def setUp(self):
+        super().setUp()
+        if (os.cpu_count() or 1) < 2:
+            self.skipTest("PostgreSQL reads a part only on two processors or more")
+        # Any file is large enough here.
+        self.enterContext(patch.object(usage_share, "MIN_BYTES", 0))
+
+    def _calls(self, count=600):
+        """Calls of two numbers over two months (one unanswered in five), and
+        what they make each month: {number: (calls, minutes, cost)}."""
+        lines, expected = [], {}
+        for n in range(count):
+            number = ("4101", "4102")[n % 2]
+            day = 1 + n % 28
+            period = ("2026-10-01", "2026-11-01")[n * 2 // count]
+            start = f"{period[:8]}{day:02d} {n % 24:02d}:{n % 60:02d}:00"
+            answered = n % 5 != 0
+            lines.append(
+                asterisk(number, start, n % 300, "ANSWERED" if answered else "BUSY")
+            )
+            if answered:
+                calls, seconds = expected.setdefault(period, {}).get(number, (0, 0))
+                expected[period][number] = (calls + 1, seconds + n % 300)
+        months = {
+            period: {
+                number: (calls, round(seconds / 60, 2), round(seconds / 60 * 0.10, 2))
+                for number, (calls, seconds) in numbers.items()
+            }
+            for period, numbers in expected.items()
+        }
+        return lines, months
+
+    def _assert_months(self, record, months):
+        self.assertEqual(record.state, "done", record.result)
+        for period, numbers in months.items():
+            self.assertEqual(self._month(period), numbers, period)
+
+    def test_the_last_part_read_by_postgresql_makes_the_same_months(self):
+        lines, months = self._calls()
+        with self.assertLogs(IMPORT_LOGGER, logging.INFO) as logs:
+            record = self._import_file(
+                self.profiles["asterisk"], "".join(lines).encode("windows-1255")
+            )
+        self.assertIn("read by PostgreSQL", logs.output[-1])
+        # PostgreSQL read the last part: a line of the file's last third.
+        line = int(logs.output[-1].split("from line ")[1].split()[0])
+        self.assertGreater(line, len(lines) // 2)
+        self.assertLess(line, len(lines))
+        self._assert_months(record, months)
+        self.assertIn("Not in the register (1): 4102", record.result)
+
+    def test_a_record_over_two_lines_cut_there_is_read_by_python(self):
+        lines, months = self._calls()
+        # The file is cut inside a record whose value has a line end.
+        middle = len(lines) * 2 // 3
+        lines[middle] = lines[middle].replace("SIP/trunk/", "SIP/\ntrunk/")
+        data = "".join(lines).encode()
+        cut = len("".join(lines[:middle]).encode()) + 4
+        share = 1 - cut / len(data)
+        with (
+            patch.object(usage_share, "SQL_SHARE", share),
+            self.assertLogs(IMPORT_LOGGER, logging.INFO) as logs,
+        ):
+            record = self._import_file(self.profiles["asterisk"], data)
+        self.assertEqual(
+            [o.split(": ", 1)[1] for o in logs.output if "Usage import" in o],
+            ["the calls read by Python alone"],
+        )
+        self._assert_months(record, months)
+
+    def test_a_bad_row_in_postgresqls_part_is_named(self):
+        lines, _months = self._calls()
+        bad = len(lines) - 3
+        lines[bad] = lines[bad].replace(',"ANSWERED"', '2x,"ANSWERED"')
+        self.assertIn("2x", lines[bad])
+        record = self._import_file(self.profiles["asterisk"], "".join(lines).encode())
+        self.assertEqual(record.state, "failed")
+        self.assertIn(f"Line {bad + 1}, column 14", record.result)
+        self.assertEqual(self._month("2026-10-01"), {})
+        self.assertEqual(self._month("2026-11-01"), {})
