@@ -92,7 +92,7 @@ class TestUsageShare(BaseCase):
         self.assertTrue(rows.unsure)
 
     def test_the_head_is_the_file_up_to_the_share_then_the_mark(self):
-        data = "4101,2026-10-05\r\n\"כהן,\nמשה\",x\n4102,2026-10-06\n".encode()
+        data = '4101,2026-10-05\r\n"כהן,\nמשה",x\n4102,2026-10-06\n'.encode()
         end = data.index(b"4102")
         for size in (1, 2, 3, 7, 64, -1):
             head = usage_share.Head(io.BytesIO(data), end)
