@@ -29,7 +29,10 @@ token, a unique marker as its subject) to one server after the other, in
 load of other processes on the machine falls on all alike. Afterwards each
 database must hold every report exactly once, for the user who sent it, with
 its own ticket number, and no request may have failed. Printed: reports per
-second and latency percentiles per form, and the throughput ratios.
+second and latency percentiles per form, and the throughput ratios; and the
+CPU a report cost each form's Odoo and PostgreSQL (their processes' CPU time
+over the measured rounds, per report stored), which moves less than the
+throughput when the machine's CPUs are shared.
 
     bench/run.sh load [--db council_test] [--workers 4] [--users 50]
                       [--concurrency 20] [--seconds 30] [--rounds 3] [--keep 0]
@@ -53,6 +56,7 @@ import time
 import uuid
 from pathlib import Path
 
+import psutil
 import requests
 from common import environment, parse_args
 
@@ -319,6 +323,27 @@ def figures(label, results, elapsed):
     )
 
 
+def cpu_seconds(server):
+    """CPU seconds used so far by ``server``'s Odoo (its processes) and by
+    PostgreSQL (every process of the cluster: one form runs at a time)."""
+
+    def used(processes):
+        total = 0.0
+        for process in processes:
+            try:
+                times = process.cpu_times()
+            except psutil.NoSuchProcess:
+                continue
+            total += times.user + times.system
+        return total
+
+    odoo_server = psutil.Process(server.process.pid)
+    postgres = [
+        p for p in psutil.process_iter(["name"]) if p.info["name"] == "postgres"
+    ]
+    return used([odoo_server, *odoo_server.children(recursive=True)]), used(postgres)
+
+
 class Form:
     """One side of the comparison: a copied database, its Odoo, its logged-in
     reporters and what each round measured."""
@@ -336,6 +361,18 @@ class Form:
             odoo.service.db.exp_drop(self.db)
             raise
         self.sessions, self.results, self.elapsed = [], [], 0.0
+        self.cpu = [0.0, 0.0]
+
+    def measured_phase(self, prefix, seconds, concurrency):
+        """A phase whose reports count; the CPU its servers used is added
+        up (``cpu``: Odoo's, PostgreSQL's seconds)."""
+        before = cpu_seconds(self.server)
+        results, elapsed = self.phase(prefix, seconds, concurrency)
+        after = cpu_seconds(self.server)
+        spent = zip(self.cpu, before, after, strict=True)
+        self.cpu = [total + b - a for total, a, b in spent]
+        self.results += results
+        self.elapsed += elapsed
 
     def phase(self, prefix, seconds, concurrency):
         numbers = {login: number for login, (_, number) in self.reporters.items()}
@@ -392,13 +429,11 @@ def main():
         for number in range(args.rounds):
             for form in forms:
                 # Markers are unique across rounds too.
-                results, elapsed = form.phase(
+                form.measured_phase(
                     f"LOAD-{run}-{form.letter}-{number}",
                     args.seconds / args.rounds,
                     args.concurrency,
                 )
-                form.results += results
-                form.elapsed += elapsed
         for form in forms:
             partners = {login: p for login, (p, _) in form.reporters.items()}
             missing, duplicated, misplaced = verify(
@@ -428,6 +463,20 @@ def main():
     )
     for form in forms:
         print(figures(form.label, form.results, form.elapsed))
+    # What a report costs the servers, whatever else the machine does at
+    # the time: steadier than the throughput on a shared machine.
+    print(f"{'CPU ms a report':22}{'Odoo':>8}{'Postgres':>9}{'total':>8}")
+    cost = {}
+    for form in forms:
+        odoo_ms, postgres_ms = (1000 * c / max(len(form.results), 1) for c in form.cpu)
+        cost[form.letter] = odoo_ms + postgres_ms
+        print(
+            f"{form.label:22}{odoo_ms:>8.1f}{postgres_ms:>9.1f}{cost[form.letter]:>8.1f}"
+        )
+    print(
+        "CPU a report, telephony/helpdesk_mgmt on the same apps: "
+        f"{cost['T'] / cost['A']:.2f}"
+    )
     rate = {f.letter: len(f.results) / f.elapsed for f in forms}
     print(
         "throughput telephony/helpdesk_mgmt on the same apps: "
