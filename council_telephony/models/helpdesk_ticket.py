@@ -277,26 +277,17 @@ class HelpdeskTicket(models.Model):
     @api.depends("extension_id")
     def _compute_from_extension(self):
         for ticket in self:
-            if ticket.extension_id:
-                ticket.update(
-                    ticket._telephony_from_extension(
-                        ticket.extension_id, ticket.partner_id
-                    )
-                )
-
-    @api.model
-    def _telephony_from_extension(self, extension, partner):
-        """What a report takes from its register entry: its holder's
-        department, the device, and the place (C20: the register is the IT
-        division's; the reporter's page shows the place only when the
-        extension is the reporter's own)."""
-        values = {
-            "department_id": extension.department_id.id,
-            "device_model_id": extension.device_model_id.id,
-        }
-        if extension.user_id.partner_id == partner or not partner:
-            values["telephony_location"] = extension.location
-        return values
+            extension = ticket.extension_id
+            if extension:
+                # C20: the register's entry (its holder's department, device,
+                # place) is the IT division's; the reporter's page shows its
+                # place only when the extension is the reporter's own.
+                if extension.user_id.partner_id == ticket.partner_id or (
+                    not ticket.partner_id
+                ):
+                    ticket.telephony_location = extension.location
+                ticket.department_id = extension.department_id
+                ticket.device_model_id = extension.device_model_id
 
     @api.depends("category_id")
     def _compute_telephony_vendor_id(self):
@@ -323,25 +314,17 @@ class HelpdeskTicket(models.Model):
             if not (ticket.is_telephony and ticket.received_at):
                 ticket.response_deadline = ticket.response_warning_at = False
                 continue
+            company = ticket.company_id or self.env.company
+            category = ticket.category_id
+            hours = category.telephony_response_hours if category else 3.0
             ticket.response_deadline, ticket.response_warning_at = (
-                ticket._telephony_plan(
-                    ticket.company_id, ticket.category_id, ticket.received_at
+                company._telephony_deadline(
+                    hours,
+                    ticket.received_at,
+                    company.telephony_at_risk_hours,
+                    category.telephony_round_the_clock,
                 )
             )
-
-    @api.model
-    def _telephony_plan(self, company, category, received_at):
-        """The 3-hour deadline of a report received at ``received_at`` and
-        the moment it is at risk (4.3.3), by the rules in force: its fault
-        kind's hours, round the clock or on the council's calendar."""
-        company = company or self.env.company
-        hours = category.telephony_response_hours if category else 3.0
-        return company._telephony_deadline(
-            hours,
-            received_at,
-            company.telephony_at_risk_hours,
-            category.telephony_round_the_clock,
-        )
 
     @api.depends(
         "vendor_call_ids.opened_at", "vendor_call_ids.state", "telephony_resolved_at"
@@ -456,12 +439,9 @@ class HelpdeskTicket(models.Model):
     def create(self, vals_list):
         if not self.env.su:
             self._prepare_received_at_vals(vals_list)
-        reads_internal = self._telephony_reads_internal()
         for vals in vals_list:
             self._prepare_telephony_number_vals(vals)
             self._prepare_telephony_team_vals(vals)
-            if reads_internal:
-                self._prepare_telephony_computed_vals(vals)
         tickets = super().create(vals_list)
         # Planned now, by the rules in force as the report is received, not
         # whenever the pending computation would run (after a rule changed in
@@ -582,45 +562,6 @@ class HelpdeskTicket(models.Model):
             )
             if team:
                 vals["team_id"] = team.id
-
-    def _prepare_telephony_computed_vals(self, vals):
-        """A phone fault given to the telephony team is inserted with what its
-        computations would give it right after (its register entry's fields,
-        its vendor, its 3-hour plan, nothing met or escalated yet): written
-        after the insert instead, each portal report rewrote every index of
-        the tickets' table once more (PostgreSQL updates a row in place only
-        when no indexed column changes)."""
-        team = self.env["helpdesk.ticket.team"].browse(vals.get("team_id"))
-        if not team.is_telephony:
-            return
-        category = self.env["helpdesk.ticket.category"].browse(vals.get("category_id"))
-        # helpdesk_mgmt gives a ticket its team's company.
-        company = team.company_id or self.env["res.company"].browse(
-            vals.get("company_id")
-        )
-        received_at = fields.Datetime.to_datetime(
-            vals.get("received_at")
-        ) or self._fields["received_at"].default(self)
-        deadline, warning = self._telephony_plan(company, category, received_at)
-        computed = {
-            "is_telephony": True,
-            "received_at": received_at,
-            "telephony_vendor_id": category.telephony_vendor_id.id,
-            "response_deadline": deadline,
-            "response_warning_at": warning,
-            "response_met_at": False,
-            "response_in_time": False,
-            "is_escalated": False,
-        }
-        if vals.get("extension_id"):
-            computed.update(
-                self._telephony_from_extension(
-                    self.env["telephony.extension"].browse(vals["extension_id"]),
-                    self.env["res.partner"].browse(vals.get("partner_id")),
-                )
-            )
-        for name, value in computed.items():
-            vals.setdefault(name, value)
 
     def _prepare_ticket_number(self, values):
         category = self.env["helpdesk.ticket.category"].browse(

@@ -1,6 +1,3 @@
-import logging
-import re
-
 from odoo.tests import HttpCase, tagged
 
 from .common import TelephonyCase
@@ -83,52 +80,6 @@ class TestPortal(TelephonyCase, HttpCase):
             ]
         )
         self.assertEqual(ack.recipient_ids, self.portal_user.partner_id)
-
-    def test_a_report_is_inserted_whole_its_indexes_written_once(self):
-        """A portal report is inserted with what its computations give it
-        (its register entry's fields, vendor, 3-hour plan): the write that
-        follows the insert changes no indexed column of the tickets' table,
-        so PostgreSQL updates the row in place instead of adding an entry
-        to each of its indexes again (issue 14: every report under load)."""
-        self.env.cr.execute(
-            "SELECT string_agg(indexdef, ' ') FROM pg_indexes "
-            "WHERE tablename = 'helpdesk_ticket'"
-        )
-        definitions = self.env.cr.fetchone()[0]
-        indexed = {
-            name
-            for name, field in self.env["helpdesk.ticket"]._fields.items()
-            if field.store and re.search(rf"\b{name}\b", definitions)
-        }
-        self.assertGreaterEqual(
-            indexed, {"is_telephony", "response_deadline", "response_warning_at"}
-        )
-        self._login()
-        token = self.csrf_token()
-        with self.assertLogs("odoo.sql_db", logging.DEBUG) as logs:
-            self._submit(csrf_token=token)
-        written = set()
-        for line in logs.output:
-            if 'UPDATE "helpdesk_ticket"' in line:
-                assignments = re.split(r"\bFROM\b|\bWHERE\b", line.split("SET", 1)[1])
-                written |= set(re.findall(r'"(\w+)" =', assignments[0]))
-        self.assertTrue(written, "helpdesk_mgmt's own write after the insert")
-        self.assertFalse(written & indexed)
-        ticket = self.env["helpdesk.ticket"].search(
-            [("partner_id", "=", self.portal_user.partner_id.id)]
-        )
-        self.assertTrue(ticket.is_telephony)
-        self.assertEqual(ticket.telephony_vendor_id, self.tadiran)
-        self.assertEqual(ticket.extension_id, self.portal_extension)
-        self.assertEqual(ticket.telephony_location, "Engineering 210")
-        self.assertEqual(ticket.department_id, self.portal_extension.department_id)
-        self.assertEqual(
-            (ticket.response_deadline, ticket.response_warning_at),
-            ticket._telephony_plan(
-                ticket.company_id, ticket.category_id, ticket.received_at
-            ),
-        )
-        self.assertFalse(ticket.response_met_at or ticket.is_escalated)
 
     def test_bad_extension_is_refused_and_nothing_is_created(self):
         self._login()
