@@ -3,14 +3,15 @@
 #   bench/run.sh intake [--db council_test] [--count 200]
 #   bench/run.sh load [--db council_test] [--workers 4] [--users 50] [--concurrency 20]
 #                     [--seconds 30] [--rounds 3]
+#   bench/run.sh report_cpu [--db council_test] [--reports 300]
 source "$(dirname "$0")/../setup/lib.sh"
-name=${1:?which benchmark: intake, watcher, annual_report, usage_import or load}
+name=${1:?which benchmark: intake, watcher, annual_report, usage_import, load or report_cpu}
 shift
 setup_all
 use_odoo_conf bench 0
 extra=()
-if [ "$name" = load ]; then
-    # The load benchmark's baselines, each made once by the same Odoo and configuration
+if [ "$name" = load ] || [ "$name" = report_cpu ]; then
+    # The load benchmark's baselines (report_cpu posts the same forms), each made once by the same Odoo and configuration
     # and reused (a database left half made by an interrupted run is made again):
     # helpdesk_mgmt on the council's Odoo without our addons (the apps they depend on,
     # read from their manifests: accounting, employees, tier validation), and

@@ -1,5 +1,5 @@
 from odoo import http
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, MissingError, ValidationError
 from odoo.http import request
 
 from odoo.addons.helpdesk_mgmt.controllers.main import HelpdeskTicketController
@@ -46,14 +46,8 @@ class TelephonyTicketController(HelpdeskTicketController):
         """helpdesk_mgmt creates the ticket as superuser with whatever
         category (and team) the form sent. Only what the form offers is
         accepted: not a hidden or archived fault kind, nor another company's."""
-        # Among the kinds helpdesk_mgmt offers, only the one sent is read for
-        # being a phone fault: reading every offered kind costs each report.
-        category_id = _record_id(kw.get("category"))
-        if kw.get("category") and (
-            category_id not in HelpdeskTicketController._get_categories(self, **kw).ids
-            or not request.env["helpdesk.ticket.category"]
-            .browse(category_id)
-            .is_telephony
+        if kw.get("category") and not self._offered_fault_kind(
+            _record_id(kw["category"])
         ):
             raise ValidationError(
                 request.env._("Choose the kind of fault from the list.")
@@ -65,6 +59,30 @@ class TelephonyTicketController(HelpdeskTicketController):
             and _record_id(kw["team"]) not in self._get_teams().ids
         ):
             raise ValidationError(request.env._("Choose the team from the list."))
+
+    def _offered_fault_kind(self, category_id):
+        """Whether the form offers the fault kind ``category_id``: one of the
+        kinds helpdesk_mgmt's ``_get_categories`` searches (active, shown on
+        the portal, of the reporter's current company or of none, and only
+        when the portal offers kinds at all), and a phone fault (4.3.4-4.3.5).
+        Read from the kind itself, which the report reads next anyway,
+        rather than by searching every offered kind for each report; the
+        companies' record rule applies as the reporter reads it."""
+        category = request.env["helpdesk.ticket.category"].browse(category_id)
+        try:
+            return bool(
+                request.env.user.company_id.helpdesk_mgmt_portal_select_category
+                and category.active
+                and category.show_in_portal
+                and category.is_telephony
+                and (
+                    not category.company_id
+                    or category.company_id == request.env.company
+                )
+            )
+        except (AccessError, MissingError):
+            # Another company's kind, or none at all.
+            return False
 
     @http.route(methods=["POST"])
     def support_ticket_close(self, **kw):

@@ -252,36 +252,53 @@ class TestSecurity(RpcMixin, TelephonyCase, HttpCase):
         other = self.env["helpdesk.ticket.category"].create(
             {"name": "Printer jam", "show_in_portal": True}
         )
+        # Phone fault kinds the form does not offer: archived, another
+        # company's (which the reporter cannot even read).
+        archived = self.cat_pbx.copy({"name": "Old switchboard", "active": False})
+        elsewhere = self.cat_pbx.copy(
+            {
+                "name": "Other council's PBX",
+                "company_id": self.env["res.company"].create({"name": "Other"}).id,
+            }
+        )
         self._login("portal_user")
         before = self.env["helpdesk.ticket"].search_count([])
-        for category in (hidden.id, other.id, "1 OR 1=1", "9999999"):
-            response = self.url_open(
+
+        def forged(category, **fields):
+            return self.url_open(
                 "/submitted/ticket",
                 data={
                     "category": category,
                     "subject": "Forged",
                     "description": "Forged",
                     "csrf_token": self._csrf_token(),
+                    **fields,
                 },
             )
+
+        for category in (
+            hidden.id,
+            other.id,
+            archived.id,
+            elsewhere.id,
+            "1 OR 1=1",
+            "9999999",
+        ):
+            response = forged(category)
             self.assertEqual(response.status_code, 200)
             self.assertIn("Choose the kind of fault from the list", response.text)
+        # A portal that offers no fault kinds takes none.
+        self.company.helpdesk_mgmt_portal_select_category = False
+        response = forged(self.cat_pbx.id)
+        self.assertIn("Choose the kind of fault from the list", response.text)
+        self.company.helpdesk_mgmt_portal_select_category = True
         # When the portal offers teams, only those.
         self.company.helpdesk_mgmt_portal_select_team = True
         hidden_team = self.env["helpdesk.ticket.team"].create(
             {"name": "Internal", "show_in_portal": False}
         )
         for team in (hidden_team.id, "x"):
-            response = self.url_open(
-                "/submitted/ticket",
-                data={
-                    "category": self.cat_pbx.id,
-                    "team": team,
-                    "subject": "Forged",
-                    "description": "Forged",
-                    "csrf_token": self._csrf_token(),
-                },
-            )
+            response = forged(self.cat_pbx.id, team=team)
             self.assertIn("Choose the team from the list", response.text)
         self.assertEqual(self.env["helpdesk.ticket"].search_count([]), before)
 
