@@ -300,6 +300,16 @@ class TestSecurity(RpcMixin, TelephonyCase, HttpCase):
         for team in (hidden_team.id, "x"):
             response = forged(self.cat_pbx.id, team=team)
             self.assertIn("Choose the team from the list", response.text)
+        # Around the form, over JSON-RPC: the reporter creates no ticket at
+        # all, with an unoffered kind or an offered one.
+        for category in (archived, elsewhere, self.cat_pbx):
+            self.assertFalse(
+                self._rpc_allowed(
+                    "helpdesk.ticket",
+                    "create",
+                    {"name": "Forged", "description": "x", "category_id": category.id},
+                )
+            )
         self.assertEqual(self.env["helpdesk.ticket"].search_count([]), before)
 
     def test_the_portal_form_escapes_what_it_echoes_and_defuses_html_files(self):
