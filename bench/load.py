@@ -265,6 +265,18 @@ def log_in(url, login):
     return session
 
 
+def report_data(token, category, marker, fields):
+    """The new-ticket form as a reporter posts it: its token, the kind, a
+    unique marker as subject, and the reporter's own ``fields``."""
+    return {
+        "csrf_token": token,
+        "category": str(category),
+        "subject": marker,
+        "description": "אין צליל חיוג מאז הבוקר.",
+        **fields,
+    }
+
+
 def run_phase(url, sessions, fields, category, prefix, seconds, concurrency):
     """Post reports until ``seconds`` passed; return one tuple per request:
     (marker, login, latency, ticket id or None, error or None). Each sender's
@@ -281,13 +293,9 @@ def run_phase(url, sessions, fields, category, prefix, seconds, concurrency):
         while time.monotonic() < deadline:
             session = idle.get()
             marker = f"{prefix}-{next(serial):06d}"
-            data = {
-                "csrf_token": session.csrf_token,
-                "category": str(category),
-                "subject": marker,
-                "description": "אין צליל חיוג מאז הבוקר.",
-            }
-            data.update(fields[session.login])
+            data = report_data(
+                session.csrf_token, category, marker, fields[session.login]
+            )
             start = time.perf_counter()
             ticket = error = None
             try:
@@ -354,25 +362,29 @@ def figures(label, results, elapsed):
     )
 
 
+def cpu_used(processes):
+    """CPU seconds used so far by ``processes`` (those gone count nothing)."""
+    total = 0.0
+    for process in processes:
+        try:
+            times = process.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
+
+
 def cpu_seconds(server):
     """CPU seconds used so far by ``server``'s Odoo (its processes) and by
     PostgreSQL (every process of the cluster: one form runs at a time)."""
-
-    def used(processes):
-        total = 0.0
-        for process in processes:
-            try:
-                times = process.cpu_times()
-            except psutil.NoSuchProcess:
-                continue
-            total += times.user + times.system
-        return total
 
     odoo_server = psutil.Process(server.process.pid)
     postgres = [
         p for p in psutil.process_iter(["name"]) if p.info["name"] == "postgres"
     ]
-    return used([odoo_server, *odoo_server.children(recursive=True)]), used(postgres)
+    return cpu_used([odoo_server, *odoo_server.children(recursive=True)]), cpu_used(
+        postgres
+    )
 
 
 class Form:

@@ -35,9 +35,11 @@ from load import (
     PASSWORD,
     TICKET_URL,
     copy_database,
+    cpu_used,
     prepare_plain,
     prepare_plain_team,
     prepare_telephony,
+    report_data,
     verify,
 )
 from werkzeug.test import Client
@@ -54,11 +56,7 @@ def backends_cpu(db):
     with odoo.sql_db.db_connect("postgres").cursor() as cr:
         cr.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [db])
         pids = sorted(row[0] for row in cr.fetchall())
-    total = 0.0
-    for pid in pids:
-        times = psutil.Process(pid).cpu_times()
-        total += times.user + times.system
-    return total, pids
+    return cpu_used(psutil.Process(pid) for pid in pids), pids
 
 
 class Form:
@@ -102,13 +100,7 @@ class Form:
         """Post one report; return (ticket id or None, error or None)."""
         response = self.client.post(
             "/submitted/ticket",
-            data={
-                "csrf_token": self.token,
-                "category": str(self.category),
-                "subject": marker,
-                "description": "אין צליל חיוג מאז הבוקר.",
-                **self.fields,
-            },
+            data=report_data(self.token, self.category, marker, self.fields),
             environ_base=ADDRESS,
             base_url=self.url,
         )
