@@ -11,11 +11,11 @@ setup_all
 use_odoo_conf bench 0
 extra=()
 if [ "$name" = load ] || [ "$name" = report_cpu ]; then
-    # The load benchmark's baselines (report_cpu posts the same forms), each made once by the same Odoo and configuration
-    # and reused (a database left half made by an interrupted run is made again):
-    # helpdesk_mgmt on the council's Odoo without our addons (the apps they depend on,
-    # read from their manifests: accounting, employees, tier validation), and
-    # helpdesk_mgmt alone.
+    # The load benchmark's baselines (report_cpu posts the same forms), each made once
+    # by the same Odoo and configuration and reused (a database left half made by an
+    # interrupted run is made again): helpdesk_mgmt on the council's Odoo without our
+    # addons (the apps they depend on, read from their manifests: accounting,
+    # employees, tier validation), and helpdesk_mgmt alone.
     make_baseline() {
         local db=$1 modules=$2
         if [ "$(psql_db "$db" -tAc "SELECT state FROM ir_module_module WHERE name = 'helpdesk_mgmt'" 2>/dev/null)" != "installed" ]; then
